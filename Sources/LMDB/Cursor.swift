@@ -1,0 +1,73 @@
+import CLMDB
+
+/// A position in a database, for ordered scans; alive only inside `Transaction.withCursor`.
+public struct Cursor: ~Copyable {
+    private let handle: OpaquePointer
+    private let database: Database
+
+    init(transaction: OpaquePointer, database: Database) throws(LMDBError) {
+        var cursor: OpaquePointer?
+        try LMDBError.check(mdb_cursor_open(transaction, database.handle, &cursor), "open cursor on \(database.name)")
+        guard let cursor else { throw LMDBError(code: .other, context: "open cursor returned no handle") }
+        handle = cursor
+        self.database = database
+    }
+
+    deinit {
+        mdb_cursor_close(handle)
+    }
+
+    /// One entry: its key and value, copied out of the map.
+    public typealias Entry = (key: [UInt8], value: [UInt8])
+
+    /// The first entry whose key is at or after `key`.
+    public mutating func seek(atOrAfter key: [UInt8]) throws(LMDBError) -> Entry? {
+        // LMDB refuses an empty key; every key sorts at or after it, so start at the first.
+        if key.isEmpty { return try first() }
+        var result: Entry?
+        let status: Int32 = key.withUnsafeBytes { keyBytes in
+            var mdbKey = MDB_val(mv_size: keyBytes.count, mv_data: UnsafeMutableRawPointer(mutating: keyBytes.baseAddress))
+            var mdbValue = MDB_val()
+            let status = mdb_cursor_get(handle, &mdbKey, &mdbValue, MDB_SET_RANGE)
+            if status == MDB_SUCCESS {
+                result = (Transaction.copy(mdbKey), Transaction.copy(mdbValue))
+            }
+            return status
+        }
+        if status == MDB_NOTFOUND { return nil }
+        try LMDBError.check(status, "seek in \(database.name)")
+        return result
+    }
+
+    /// The last entry whose key is at or before `key`.
+    public mutating func seek(atOrBefore key: [UInt8]) throws(LMDBError) -> Entry? {
+        if let entry = try seek(atOrAfter: key) {
+            if entry.key == key { return entry }
+            return try previous()
+        }
+        return try last()
+    }
+
+    /// The first entry of the database.
+    public mutating func first() throws(LMDBError) -> Entry? { try move(MDB_FIRST) }
+    /// The last entry of the database.
+    public mutating func last() throws(LMDBError) -> Entry? { try move(MDB_LAST) }
+    /// The entry after the current one.
+    public mutating func next() throws(LMDBError) -> Entry? { try move(MDB_NEXT) }
+    /// The entry before the current one.
+    public mutating func previous() throws(LMDBError) -> Entry? { try move(MDB_PREV) }
+
+    /// Deletes the entry under the cursor.
+    public mutating func deleteCurrent() throws(LMDBError) {
+        try LMDBError.check(mdb_cursor_del(handle, 0), "delete in \(database.name)")
+    }
+
+    private mutating func move(_ operation: MDB_cursor_op) throws(LMDBError) -> Entry? {
+        var mdbKey = MDB_val()
+        var mdbValue = MDB_val()
+        let status = mdb_cursor_get(handle, &mdbKey, &mdbValue, operation)
+        if status == MDB_NOTFOUND { return nil }
+        try LMDBError.check(status, "scan \(database.name)")
+        return (Transaction.copy(mdbKey), Transaction.copy(mdbValue))
+    }
+}

@@ -1,0 +1,158 @@
+import CLMDB
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// An open LMDB environment: one directory holding `data.mdb` and `lock.mdb`.
+///
+/// Read transactions use `MDB_NOTLS`, so they may run on any thread. Writes must come from
+/// one writer at a time; the map grows on `MDB_MAP_FULL` up to `Options.maximumMapSize`.
+public final class Environment: @unchecked Sendable {
+    // @unchecked: the handle is only used through LMDB calls that are thread-safe with
+    // MDB_NOTLS; `mapSize` is touched only by the single writer, between transactions.
+
+    /// How an environment is opened.
+    public struct Options: Sendable {
+        /// The initial map size in bytes.
+        public var mapSize: Int = 64 << 20
+        /// The largest the map may grow to; beyond it writes fail with `mapFull`.
+        public var maximumMapSize: Int = 64 << 30
+        /// The most named databases the environment may hold.
+        public var maximumDatabases: UInt32 = 16
+        /// The most concurrent read transactions.
+        public var maximumReaders: UInt32 = 256
+        /// Open read-only: no writes, no file creation.
+        public var readOnly = false
+        /// File mode for newly created files.
+        public var fileMode: mode_t = 0o644
+
+        /// The defaults.
+        public init() {}
+    }
+
+    private let handle: OpaquePointer
+    /// The directory the environment lives in.
+    public let path: String
+    /// The options it was opened with.
+    public let options: Options
+    private var currentMapSize: Int
+    private var databases: [String: Database] = [:]
+
+    /// Opens (creating if needed) the environment in directory `path`, and clears stale readers.
+    public init(path: String, options: Options = Options()) throws(LMDBError) {
+        self.path = path
+        self.options = options
+        if !options.readOnly {
+            if mkdir(path, 0o755) != 0 && errno != EEXIST {
+                throw LMDBError(status: errno, context: "create directory \(path)")
+            }
+        }
+        var env: OpaquePointer?
+        try LMDBError.check(mdb_env_create(&env), "create environment")
+        guard let env else { throw LMDBError(code: .other, context: "create environment returned no handle") }
+        do {
+            try LMDBError.check(mdb_env_set_maxdbs(env, options.maximumDatabases), "set database limit")
+            try LMDBError.check(mdb_env_set_maxreaders(env, options.maximumReaders), "set reader limit")
+            try LMDBError.check(mdb_env_set_mapsize(env, options.mapSize), "set map size")
+            var flags = UInt32(MDB_NOTLS)
+            if options.readOnly { flags |= UInt32(MDB_RDONLY) }
+            try LMDBError.check(mdb_env_open(env, path, flags, options.fileMode), "open \(path)")
+            var info = MDB_envinfo()
+            try LMDBError.check(mdb_env_info(env, &info), "read environment info")
+            var deadReaders: Int32 = 0
+            try LMDBError.check(mdb_reader_check(env, &deadReaders), "clear stale readers")
+            currentMapSize = max(info.me_mapsize, options.mapSize)
+        } catch {
+            mdb_env_close(env)
+            throw error
+        }
+        handle = env
+    }
+
+    deinit {
+        mdb_env_close(handle)
+    }
+
+    /// The current size of the map in bytes.
+    public var mapSize: Int { currentMapSize }
+
+    /// Opens the named databases, creating those that are missing unless read-only.
+    public func openDatabases(_ names: [String]) throws -> [Database] {
+        let create = !options.readOnly
+        let opened: [Database] = try transaction(writable: create) { txn in
+            var result: [Database] = []
+            for name in names {
+                var dbi: MDB_dbi = 0
+                let flags: UInt32 = create ? UInt32(MDB_CREATE) : 0
+                try LMDBError.check(mdb_dbi_open(txn.handle, name, flags, &dbi), "open database \(name)")
+                result.append(Database(handle: dbi, name: name))
+            }
+            return result
+        }
+        for database in opened { databases[database.name] = database }
+        return opened
+    }
+
+    /// Runs `body` in a read transaction.
+    public func read<Result>(_ body: (borrowing Transaction) throws -> Result) throws -> Result {
+        try transaction(writable: false, body)
+    }
+
+    /// Runs `body` in a write transaction that commits when it returns and aborts when it throws.
+    ///
+    /// On `MDB_MAP_FULL` the transaction is aborted, the map doubled (up to the maximum)
+    /// and `body` run again from the start, so `body` must only depend on what it reads.
+    public func write<Result>(_ body: (borrowing Transaction) throws -> Result) throws -> Result {
+        while true {
+            do {
+                return try transaction(writable: true, body)
+            } catch let error as LMDBError where error.code == .mapFull {
+                try grow(after: error)
+            }
+        }
+    }
+
+    private func transaction<Result>(
+        writable: Bool,
+        _ body: (borrowing Transaction) throws -> Result
+    ) throws -> Result {
+        var txn = try Transaction(environment: handle, writable: writable)
+        let result = try body(txn)
+        try txn.commit()
+        return result
+    }
+
+    private func grow(after error: LMDBError) throws {
+        guard currentMapSize < options.maximumMapSize else {
+            throw LMDBError(
+                code: .mapFull,
+                context: "the store has reached its size limit of \(options.maximumMapSize) bytes"
+            )
+        }
+        let next = min(currentMapSize * 2, options.maximumMapSize)
+        try LMDBError.check(mdb_env_set_mapsize(handle, next), "grow map to \(next) bytes")
+        currentMapSize = next
+    }
+
+    /// Writes a consistent copy of the environment into the empty directory `path`.
+    ///
+    /// `compact` leaves free pages out and renumbers the rest (`MDB_CP_COMPACT`).
+    public func copy(to path: String, compact: Bool = true) throws(LMDBError) {
+        let flags: UInt32 = compact ? UInt32(MDB_CP_COMPACT) : 0
+        try LMDBError.check(mdb_env_copy2(handle, path, flags), "copy to \(path)")
+    }
+
+    /// Bytes of the map in use: pages used so far times the page size.
+    public func usedBytes() throws(LMDBError) -> Int {
+        var info = MDB_envinfo()
+        try LMDBError.check(mdb_env_info(handle, &info), "read environment info")
+        var stat = MDB_stat()
+        try LMDBError.check(mdb_env_stat(handle, &stat), "read environment stat")
+        return (info.me_last_pgno + 1) * Int(stat.ms_psize)
+    }
+}

@@ -1,0 +1,63 @@
+import ArgumentParser
+import LedgerCore
+import LedgerStore
+
+/// `ledger at DATE`: the state of every commitment at the end of a date.
+struct AtCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "at",
+        abstract: "Show the state of every commitment, per department, at the end of a date.",
+        discussion: """
+            DATE is a civil date (YYYY-MM-DD) in Europe/London; the state is taken at the end of that day \
+            from everything the ledger knows now, or with --known-at only from what it had recorded by then.
+            """
+    )
+
+    @Argument(help: ArgumentHelp("The date, YYYY-MM-DD.", valueName: "date"))
+    var date: String
+
+    @Option(help: ArgumentHelp("Only this department (its slug).", valueName: "slug"))
+    var department: String?
+
+    @Option(name: .customLong("known-at"), help: ArgumentHelp(
+        "Only what had been recorded by this time (RFC 3339, or a date meaning the end of that day in Europe/London).",
+        valueName: "time"
+    ))
+    var knownAt: String?
+
+    @Option(help: "table (for people), json or csv.")
+    var format: OutputFormat = .table
+
+    @OptionGroup var store: StoreOptions
+
+    func run() throws {
+        let day = try DateArguments.civilDate(date, name: "DATE")
+        let cutoff = try knownAt.map { try DateArguments.instant($0, name: "--known-at") }
+        let log = try store.openForReading()
+        let result = try log.at(day, department: department, knownAt: cutoff, knownAtText: knownAt)
+        switch format {
+        case .table: print(AtTable.render(result), terminator: "")
+        case .json: print(CanonicalJSON.string(AtJSON.value(result), sortKeys: false))
+        case .csv: print(AtCSV.render(result), terminator: "")
+        }
+    }
+}
+
+/// Parses the dates and times given on the command line, with messages naming the argument.
+enum DateArguments {
+    static func civilDate(_ text: String, name: String) throws -> CivilDate {
+        guard let date = CivilDate(iso: text) else {
+            throw ArgumentParser.ValidationError("\(name) \"\(text)\" is not a date written YYYY-MM-DD")
+        }
+        return date
+    }
+
+    /// An RFC 3339 time, or a civil date meaning the last millisecond of that day in London.
+    static func instant(_ text: String, name: String) throws -> Timestamp {
+        if let date = CivilDate(iso: text) { return Timestamp.endOfLondonDay(date) }
+        guard let time = Timestamp(rfc3339: text) else {
+            throw ArgumentParser.ValidationError("\(name) \"\(text)\" is neither an RFC 3339 time (2025-04-15T09:30:00Z) nor a date (2025-04-15)")
+        }
+        return time
+    }
+}

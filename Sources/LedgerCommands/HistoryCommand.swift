@@ -1,0 +1,31 @@
+import ArgumentParser
+import LedgerCore
+import LedgerStore
+
+/// `ledger history LINE`: every event of one commitment, with its source.
+struct HistoryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "history",
+        abstract: "List every event of a line, in date order, each with its source and quote."
+    )
+
+    @Argument(help: ArgumentHelp("The line's slug.", valueName: "line"))
+    var line: String
+
+    @Option(help: "text (for people) or json (one stored event per line, with retracted_by).")
+    var format: ReportFormat = .text
+
+    @OptionGroup var store: StoreOptions
+
+    func run() throws {
+        let log = try store.openForReading()
+        let entries = try log.history(of: line)
+        guard !entries.isEmpty else { throw CommandFailure("no events for line \"\(line)\"") }
+        switch format {
+        case .json:
+            for entry in entries { print(CanonicalJSON.string(HistoryText.json(entry))) }
+        case .text:
+            print(HistoryText.render(line: line, entries), terminator: "")
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import LedgerCore
+import LedgerStore
+
+/// A line's history for people, and as JSON.
+enum HistoryText {
+    static func render(line: String, _ entries: [HistoryEntry]) -> String {
+        var out: [String] = []
+        let title = entries.lazy.compactMap { entry -> String? in
+            if case .announced(let announcement) = entry.stored.event.body { return announcement.title }
+            return nil
+        }.first
+        out.append(title.map { "\(line): \($0)" } ?? line)
+        for entry in entries {
+            let stored = entry.stored
+            let event = stored.event
+            out.append("")
+            var heading = "\(event.effective)  \(event.type.rawValue)  \(describe(event.body))"
+            if let retractedBy = entry.retractedBy { heading += "  [retracted by \(retractedBy)]" }
+            out.append(heading)
+            out.append("    seq \(stored.seq), recorded \(stored.recorded.rfc3339), id \(event.id)")
+            let source = event.source
+            var cited = "    source: \(source.title)"
+            if let publisher = source.publisher { cited += ", \(publisher)" }
+            if let published = source.published { cited += ", \(published)" }
+            out.append(cited)
+            if let url = source.url { out.append("    \(url)") }
+            if let quote = source.quote { out.append("    “\(quote)”") }
+        }
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    static func describe(_ body: EventBody) -> String {
+        switch body {
+        case .announced(let announcement):
+            var parts = ["\(announcement.kind.rawValue) by \(announcement.departmentName ?? announcement.department)"]
+            if let amount = announcement.amount { parts.append("pledged \(amount.formatted)") }
+            if let due = announcement.due { parts.append("due \(due)") }
+            if let parent = announcement.parent { parts.append("part of \(parent)") }
+            return parts.joined(separator: ", ")
+        case .funded(let amount):
+            return "+\(amount.formatted)"
+        case .amended(let amendment):
+            var parts: [String] = []
+            if let amount = amendment.amount { parts.append("pledge now \(amount.formatted)") }
+            if let title = amendment.title { parts.append("title now \"\(title)\"") }
+            if let due = amendment.due { parts.append("due now \(due)") }
+            return parts.joined(separator: ", ")
+        case .legislated(let stage, let bill):
+            return "\(bill): \(stage.rawValue)"
+        case .slipped(let due, let reason):
+            return "due now \(due) (\(reason))"
+        case .delivered(let note):
+            return note ?? ""
+        case .withdrawn(let reason):
+            return reason
+        case .corrected(let retracts, let reason):
+            return "retracts \(retracts) (\(reason))"
+        }
+    }
+
+    /// The stored event with its `hash` and `retracted_by` (null when it counts).
+    static func json(_ entry: HistoryEntry) -> JSONValue {
+        guard case .object(var object)? = try? JSONParser.parse(entry.canonical) else { return .null }
+        object["hash"] = .string(Hex.string(entry.hash))
+        object["retracted_by"] = entry.retractedBy.map(JSONValue.string) ?? .null
+        return .object(object)
+    }
+}

@@ -1,0 +1,21 @@
+import ArgumentParser
+
+/// `ledger`: the command line of the commitment ledger.
+public struct LedgerCommand: ParsableCommand {
+    /// The command's help and subcommands.
+    public static let configuration = CommandConfiguration(
+        commandName: "ledger",
+        abstract: "An immutable, sourced record of government commitments, queried by date.",
+        discussion: """
+            Every command reads or writes the LMDB environment in the directory given by --db \
+            (or $LEDGER_DB). Dates are civil dates in Europe/London; money is shown as £10m, £2.5m, £250k.
+            """,
+        subcommands: [
+            AtCommand.self, AppendCommand.self, HistoryCommand.self, DiffCommand.self, VerifyCommand.self,
+            ExportCommand.self, BackupCommand.self, MoneyCommand.self,
+        ]
+    )
+
+    /// Creates the command (ArgumentParser fills it in).
+    public init() {}
+}

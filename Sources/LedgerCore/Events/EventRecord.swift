@@ -1,0 +1,71 @@
+import Crypto
+
+/// The stored form of an event: its canonical (JCS) bytes with `id`, `seq` and `recorded`,
+/// and the hash chain over them (DESIGN section 3).
+public enum EventRecord {
+    /// The hash before the first event: 32 zero bytes.
+    public static let genesisHash = [UInt8](repeating: 0, count: 32)
+
+    /// The canonical bytes of an input event once the ledger has placed it.
+    public static func canonicalBytes(input: JSONObject, id: String, seq: UInt64, recorded: Timestamp) -> [UInt8] {
+        var object = input
+        object["id"] = .string(id)
+        object["seq"] = .integer(Int64(seq))
+        object["recorded"] = .string(recorded.rfc3339)
+        return CanonicalJSON.encode(.object(object))
+    }
+
+    /// The chain hash of an event: SHA-256 of the previous hash's 32 bytes then the event's canonical bytes.
+    public static func chainHash(previous: [UInt8], canonical: [UInt8]) -> [UInt8] {
+        var hasher = SHA256()
+        hasher.update(data: previous)
+        hasher.update(data: canonical)
+        return Array(hasher.finalize())
+    }
+
+    /// The SHA-256 of some bytes, for comparing contents.
+    public static func digest(_ bytes: [UInt8]) -> [UInt8] {
+        Array(SHA256.hash(data: bytes))
+    }
+
+    /// Decodes stored canonical bytes back into a `StoredEvent`.
+    public static func decode(_ canonical: [UInt8]) throws(ValidationError) -> StoredEvent {
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(canonical)
+        } catch {
+            throw ValidationError(.invalidJSON, "stored event is not JSON: \(error.message)")
+        }
+        guard case .object(var object) = value else {
+            throw ValidationError(.notAnObject, "stored event is not an object")
+        }
+        guard case .integer(let seq)? = object["seq"], seq > 0 else {
+            throw ValidationError(.missingField, field: "seq", "stored event has no seq")
+        }
+        guard case .string(let recordedText)? = object["recorded"], let recorded = Timestamp(rfc3339: recordedText) else {
+            throw ValidationError(.missingField, field: "recorded", "stored event has no recorded time")
+        }
+        guard object["id"] != nil else {
+            throw ValidationError(.missingField, field: "id", "stored event has no id")
+        }
+        object["seq"] = nil
+        object["recorded"] = nil
+        let event = try EventDecoder(today: nil).decode(.object(object))
+        return StoredEvent(seq: UInt64(seq), recorded: recorded, event: event)
+    }
+
+    /// The content of a stored event without `seq` and `recorded`: what an identical re-send has.
+    public static func contentDigest(input: JSONObject, id: String) -> [UInt8] {
+        var object = input
+        object["id"] = .string(id)
+        return digest(CanonicalJSON.encode(.object(object)))
+    }
+
+    /// The export line of a stored event: its canonical object with `hash` added, as JCS.
+    public static func exportBytes(canonical: [UInt8], hash: [UInt8]) -> [UInt8] {
+        // Canonical bytes end with '}', and "hash" sorts between keys, so re-encode to keep JCS.
+        guard case .object(var object)? = try? JSONParser.parse(canonical) else { return canonical }
+        object["hash"] = .string(Hex.string(hash))
+        return CanonicalJSON.encode(.object(object))
+    }
+}

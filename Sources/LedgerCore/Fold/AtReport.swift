@@ -1,0 +1,62 @@
+/// Assembles an `AtResult` from the states of the lines announced by a date.
+public enum AtReport {
+    /// Builds the result for `date` from line states (each announced by `date`), optionally
+    /// keeping one department.
+    public static func build(
+        at date: CivilDate,
+        knownAt: String?,
+        states: [LineState],
+        department filter: String? = nil
+    ) -> AtResult {
+        let present = Set(states.map(\.line))
+        var childrenPledged: [String: Pence] = [:]
+        for state in states where state.status != .withdrawn {
+            if let parent = state.parent {
+                childrenPledged[parent, default: .zero] += state.pledged
+            }
+        }
+        var byDepartment: [String: [LineState]] = [:]
+        for state in states where filter == nil || state.department == filter {
+            byDepartment[state.department, default: []].append(state)
+        }
+        var departments: [DepartmentState] = []
+        var totalPledged = Pence.zero
+        var totalFunded = Pence.zero
+        for (slug, lines) in byDepartment.sorted(by: { $0.key < $1.key }) {
+            var counts = LineCounts()
+            var pledged = Pence.zero
+            var funded = Pence.zero
+            var snapshots: [LineSnapshot] = []
+            for state in lines.sorted(by: { $0.line < $1.line }) {
+                let overdue = state.isOverdue(on: date)
+                counts.lines += 1
+                switch state.status {
+                case .active: counts.active += 1
+                case .delivered: counts.delivered += 1
+                case .withdrawn: counts.withdrawn += 1
+                }
+                if overdue { counts.overdue += 1 }
+                if state.slips > 0 { counts.slipped += 1 }
+                if state.status != .withdrawn {
+                    // A child's pledge is part of its parent's, so only top-level lines add up;
+                    // a child whose parent is absent on this date stands on its own.
+                    let isTopLevel = state.parent.map { !present.contains($0) } ?? true
+                    if isTopLevel { pledged += state.pledged }
+                    funded += state.funded
+                }
+                snapshots.append(LineSnapshot(
+                    state: state, overdue: overdue, childrenPledged: childrenPledged[state.line] ?? .zero
+                ))
+            }
+            let name = lines
+                .sorted { ($0.announcedOn, $0.line) < ($1.announcedOn, $1.line) }
+                .lazy.compactMap(\.departmentName).first
+            departments.append(DepartmentState(
+                department: slug, name: name, pledged: pledged, funded: funded, counts: counts, lines: snapshots
+            ))
+            totalPledged += pledged
+            totalFunded += funded
+        }
+        return AtResult(at: date, knownAt: knownAt, pledged: totalPledged, funded: totalFunded, departments: departments)
+    }
+}

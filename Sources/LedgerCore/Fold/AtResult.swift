@@ -1,0 +1,102 @@
+/// The answer to `at D`: every commitment's state, per department, on a date (DESIGN section 7).
+public struct AtResult: Sendable, Hashable {
+    /// The civil date whose end the state is taken at.
+    public var at: CivilDate
+    /// The `--known-at` cut-off as given, or nil for "as known now".
+    public var knownAt: String?
+    /// The sum of the departments' pledges.
+    public var pledged: Pence
+    /// The sum of the departments' funding.
+    public var funded: Pence
+    /// The departments, by slug.
+    public var departments: [DepartmentState]
+
+    /// A result with the given fields.
+    public init(at: CivilDate, knownAt: String?, pledged: Pence, funded: Pence, departments: [DepartmentState]) {
+        self.at = at
+        self.knownAt = knownAt
+        self.pledged = pledged
+        self.funded = funded
+        self.departments = departments
+    }
+
+    /// Every line of every department, in output order.
+    public var allLines: [LineSnapshot] { departments.flatMap(\.lines) }
+}
+
+/// One department's commitments on a date.
+public struct DepartmentState: Sendable, Hashable {
+    /// The department's slug.
+    public var department: String
+    /// Its name for people, when an announcement gave one.
+    public var name: String?
+    /// The pledges of its top-level lines that are not withdrawn.
+    public var pledged: Pence
+    /// The funding of all its lines that are not withdrawn.
+    public var funded: Pence
+    /// How many lines, by status and flag.
+    public var counts: LineCounts
+    /// Its lines, by slug.
+    public var lines: [LineSnapshot]
+
+    /// A department with the given fields.
+    public init(department: String, name: String?, pledged: Pence, funded: Pence, counts: LineCounts, lines: [LineSnapshot]) {
+        self.department = department
+        self.name = name
+        self.pledged = pledged
+        self.funded = funded
+        self.counts = counts
+        self.lines = lines
+    }
+}
+
+/// How many lines a department has, by status and flag.
+public struct LineCounts: Sendable, Hashable {
+    /// Lines announced by the date.
+    public var lines = 0
+    /// Lines still active.
+    public var active = 0
+    /// Lines delivered.
+    public var delivered = 0
+    /// Lines withdrawn.
+    public var withdrawn = 0
+    /// Active lines past their due date.
+    public var overdue = 0
+    /// Lines whose deadline slipped at least once.
+    public var slipped = 0
+
+    /// All zero.
+    public init() {}
+
+    /// Counts with the given figures.
+    public init(lines: Int, active: Int, delivered: Int, withdrawn: Int, overdue: Int, slipped: Int) {
+        self.lines = lines
+        self.active = active
+        self.delivered = delivered
+        self.withdrawn = withdrawn
+        self.overdue = overdue
+        self.slipped = slipped
+    }
+}
+
+/// One line's state on a date, with what depends on the date and on other lines.
+public struct LineSnapshot: Sendable, Hashable {
+    /// The folded state.
+    public var state: LineState
+    /// Whether it is overdue on the date.
+    public var overdue: Bool
+    /// The pledges of its children announced by the date and not withdrawn.
+    public var childrenPledged: Pence
+
+    /// A snapshot with the given fields.
+    public init(state: LineState, overdue: Bool, childrenPledged: Pence) {
+        self.state = state
+        self.overdue = overdue
+        self.childrenPledged = childrenPledged
+    }
+
+    /// The children pledge more than the line itself.
+    public var childrenExceedPledge: Bool { childrenPledged > state.pledged }
+    /// More has been funded than pledged.
+    public var fundedExceedsPledge: Bool { state.funded > state.pledged }
+}

@@ -1,0 +1,79 @@
+/// Folds one line's events, in (effective, seq) order, into its state.
+public struct LineFold: Sendable {
+    /// The state so far; nil until the line is announced.
+    public private(set) var state: LineState?
+
+    /// An empty fold.
+    public init() {}
+
+    /// Applies the next event of the line.
+    public mutating func apply(_ event: LedgerEvent) {
+        switch event.body {
+        case .announced(let announcement):
+            state = LineState(line: event.line, announcedOn: event.effective, announcement: announcement)
+        case .funded(let amount):
+            state?.funded += amount
+        case .amended(let amendment):
+            if let amount = amendment.amount { state?.pledged = amount }
+            if let title = amendment.title { state?.title = title }
+            if let due = amendment.due { state?.due = due }
+        case .legislated(let stage, let bill):
+            state?.stage = stage
+            state?.bill = bill
+        case .slipped(let due, _):
+            guard var current = state else { return }
+            if let old = current.due {
+                current.slippedDays += max(0, due.days(after: old))
+            }
+            current.due = due
+            current.slips += 1
+            state = current
+        case .delivered:
+            state?.status = .delivered
+        case .withdrawn:
+            state?.status = .withdrawn
+        case .corrected:
+            break
+        }
+    }
+
+    /// The state of a line from its events (any order), counting only those dated on or
+    /// before `date` (all when nil) and not in `retracted`.
+    public static func state(
+        of events: [StoredEvent],
+        through date: CivilDate? = nil,
+        excluding retracted: Set<String> = []
+    ) -> LineState? {
+        var fold = LineFold()
+        for stored in sorted(events) {
+            if let date, stored.event.effective > date { break }
+            if retracted.contains(stored.event.id) { continue }
+            fold.apply(stored.event)
+        }
+        return fold.state
+    }
+
+    /// The line's state after each distinct effective date: what `at D` reads for any D
+    /// from that date up to the next entry.
+    public static func timeline(
+        of events: [StoredEvent],
+        excluding retracted: Set<String> = []
+    ) -> [(date: CivilDate, state: LineState?)] {
+        var fold = LineFold()
+        var result: [(date: CivilDate, state: LineState?)] = []
+        for stored in sorted(events) where !retracted.contains(stored.event.id) {
+            fold.apply(stored.event)
+            if let last = result.last, last.date == stored.event.effective {
+                result[result.count - 1].state = fold.state
+            } else {
+                result.append((stored.event.effective, fold.state))
+            }
+        }
+        return result
+    }
+
+    /// Events in fold order: by effective date, then by seq.
+    public static func sorted(_ events: [StoredEvent]) -> [StoredEvent] {
+        events.sorted { ($0.event.effective, $0.seq) < ($1.event.effective, $1.seq) }
+    }
+}

@@ -1,0 +1,199 @@
+/// The RFC 8785 JSON Canonicalization Scheme (JCS) bytes of a value: the form that is hashed.
+///
+/// Strings, integers, Booleans, null, arrays and objects are written exactly as JCS requires.
+/// Only integer numbers are canonical: a `.number` is written as its literal unchanged,
+/// which is JCS only if the literal already is; events never hold one.
+public enum CanonicalJSON {
+    /// The canonical UTF-8 bytes of `value`.
+    public static func encode(_ value: JSONValue) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(512)
+        encode(value, into: &bytes)
+        return bytes
+    }
+
+    /// Appends the canonical UTF-8 bytes of `value` to `bytes`.
+    public static func encode(_ value: JSONValue, into bytes: inout [UInt8]) {
+        encode(value, sortKeys: true, into: &bytes)
+    }
+
+    /// Appends compact JSON for `value`: canonical when `sortKeys`, otherwise with object
+    /// members in insertion order (for output meant to be read in a documented key order).
+    public static func encode(_ value: JSONValue, sortKeys: Bool, into bytes: inout [UInt8]) {
+        switch value {
+        case .null:
+            bytes.append(contentsOf: "null".utf8)
+        case .bool(let flag):
+            bytes.append(contentsOf: flag ? "true".utf8 : "false".utf8)
+        case .integer(let number):
+            appendInteger(number, to: &bytes)
+        case .number(let literal):
+            bytes.append(contentsOf: literal.utf8)
+        case .string(let text):
+            appendString(text, to: &bytes)
+        case .array(let elements):
+            bytes.append(UInt8(ascii: "["))
+            for (position, element) in elements.enumerated() {
+                if position > 0 { bytes.append(UInt8(ascii: ",")) }
+                encode(element, sortKeys: sortKeys, into: &bytes)
+            }
+            bytes.append(UInt8(ascii: "]"))
+        case .object(let object):
+            let members = object.members
+            bytes.append(UInt8(ascii: "{"))
+            let order = sortKeys ? sortedOrder(members) : Array(members.indices)
+            for (position, index) in order.enumerated() {
+                if position > 0 { bytes.append(UInt8(ascii: ",")) }
+                appendString(members[index].key, to: &bytes)
+                bytes.append(UInt8(ascii: ":"))
+                encode(members[index].value, sortKeys: sortKeys, into: &bytes)
+            }
+            bytes.append(UInt8(ascii: "}"))
+        }
+    }
+
+    /// The canonical form of `value` as a string.
+    public static func string(_ value: JSONValue) -> String {
+        String(decoding: encode(value), as: UTF8.self)
+    }
+
+    /// Compact JSON for `value` as a string, keys sorted (canonical) or in insertion order.
+    public static func string(_ value: JSONValue, sortKeys: Bool) -> String {
+        var bytes: [UInt8] = []
+        encode(value, sortKeys: sortKeys, into: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Whether `left` sorts before `right` as arrays of UTF-16 code units, as JCS orders keys.
+    ///
+    /// This differs from Swift's `<`, which orders by scalar: a key starting with a character
+    /// beyond U+FFFF (a surrogate pair, 0xD800…) sorts before one starting in U+E000…U+FFFF.
+    static func keyPrecedes(_ left: String, _ right: String) -> Bool {
+        let compared = left.utf8.withContiguousStorageIfAvailable { leftBytes in
+            right.utf8.withContiguousStorageIfAvailable { rightBytes in
+                bytesPrecede(leftBytes, rightBytes, left, right)
+            }
+        }
+        if let compared = compared ?? nil {
+            return compared
+        }
+        return bytesPrecede(Array(left.utf8), Array(right.utf8), left, right)
+    }
+
+    private static func bytesPrecede<Bytes: RandomAccessCollection<UInt8>>(
+        _ leftBytes: Bytes, _ rightBytes: Bytes, _ left: String, _ right: String
+    ) -> Bool where Bytes.Index == Int {
+        // UTF-8 byte order is scalar order, which matches UTF-16 order unless the first
+        // differing scalars are one in U+E000…U+FFFF and one above U+FFFF.
+        let shared = Swift.min(leftBytes.count, rightBytes.count)
+        var position = 0
+        while position < shared {
+            let leftByte = leftBytes[leftBytes.startIndex + position]
+            let rightByte = rightBytes[rightBytes.startIndex + position]
+            if leftByte != rightByte {
+                if leftByte >= 0xEE && rightByte >= 0xEE {
+                    return left.utf16.lexicographicallyPrecedes(right.utf16)
+                }
+                return leftByte < rightByte
+            }
+            position += 1
+        }
+        return leftBytes.count < rightBytes.count
+    }
+
+    /// The positions of `members` in JCS key order.
+    private static func sortedOrder(_ members: [JSONObject.Element]) -> [Int] {
+        // Sort small plain records holding each key's first eight bytes: most keys differ
+        // there, so most comparisons never touch the strings.
+        var order = members.indices.map { SortEntry(prefix: prefix(of: members[$0].key), position: $0) }
+        let precedes = { (left: SortEntry, right: SortEntry) -> Bool in
+            if left.prefix != right.prefix {
+                // Find the first differing byte; only there can UTF-16 and byte order disagree.
+                let shift = UInt64((left.prefix ^ right.prefix).leadingZeroBitCount & ~7)
+                let leftByte = (left.prefix << shift) >> 56
+                let rightByte = (right.prefix << shift) >> 56
+                if leftByte < 0xEE || rightByte < 0xEE {
+                    return leftByte < rightByte
+                }
+            }
+            return keyPrecedes(members[left.position].key, members[right.position].key)
+        }
+        var position = 1
+        while position < order.count {
+            if !precedes(order[position - 1], order[position]) {
+                order.sort(by: precedes)
+                break
+            }
+            position += 1
+        }
+        return order.map(\.position)
+    }
+
+    /// A key's first eight UTF-8 bytes, big-endian, padded with zeros.
+    private static func prefix(of key: String) -> UInt64 {
+        var prefix: UInt64 = 0
+        var count = 0
+        for byte in key.utf8 {
+            prefix = prefix << 8 | UInt64(byte)
+            count += 1
+            if count == 8 { return prefix }
+        }
+        return count == 0 ? 0 : prefix << UInt64(8 * (8 - count))
+    }
+
+    /// One member to sort: its key prefix and where it is.
+    private struct SortEntry {
+        let prefix: UInt64
+        let position: Int
+    }
+
+    private static func appendInteger(_ number: Int64, to bytes: inout [UInt8]) {
+        if number < 0 { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = number.magnitude
+        let firstDigit = bytes.count
+        repeat {
+            bytes.append(UInt8(ascii: "0") &+ UInt8(magnitude % 10))
+            magnitude /= 10
+        } while magnitude > 0
+        bytes[firstDigit...].reverse()
+    }
+
+    /// Appends `text` quoted and escaped exactly as ECMAScript's `JSON.stringify` does.
+    private static func appendString(_ text: String, to bytes: inout [UInt8]) {
+        bytes.append(UInt8(ascii: "\""))
+        let written: Void? = text.utf8.withContiguousStorageIfAvailable { utf8 in
+            appendEscaped(utf8, to: &bytes)
+        }
+        if written == nil {
+            let copy = Array(text.utf8)
+            copy.withUnsafeBufferPointer { appendEscaped($0, to: &bytes) }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    private static func appendEscaped(_ utf8: UnsafeBufferPointer<UInt8>, to bytes: inout [UInt8]) {
+        var runStart = 0
+        for position in 0..<utf8.count {
+            let byte = utf8[position]
+            guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<position]))
+            runStart = position + 1
+            bytes.append(UInt8(ascii: "\\"))
+            switch byte {
+            case UInt8(ascii: "\""): bytes.append(UInt8(ascii: "\""))
+            case UInt8(ascii: "\\"): bytes.append(UInt8(ascii: "\\"))
+            case 0x08: bytes.append(UInt8(ascii: "b"))
+            case 0x09: bytes.append(UInt8(ascii: "t"))
+            case 0x0A: bytes.append(UInt8(ascii: "n"))
+            case 0x0C: bytes.append(UInt8(ascii: "f"))
+            case 0x0D: bytes.append(UInt8(ascii: "r"))
+            default:
+                let hex: StaticString = "0123456789abcdef"
+                bytes.append(contentsOf: "u00".utf8)
+                bytes.append(hex.utf8Start[Int(byte >> 4)])
+                bytes.append(hex.utf8Start[Int(byte & 0x0F)])
+            }
+        }
+        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<utf8.count]))
+    }
+}

@@ -1,0 +1,37 @@
+/// The CSV form of an `at` result: a header, then one row per line (RFC 4180 quoting).
+public enum AtCSV {
+    /// The column names, in order.
+    public static let header = [
+        "at", "known_at", "department", "department_name", "line", "parent", "title", "kind", "status", "overdue",
+        "pledged_pence", "funded_pence", "children_pledged_pence", "due", "slips", "slipped_days", "stage", "bill",
+    ]
+
+    /// The whole table, with a trailing newline.
+    public static func render(_ result: AtResult) -> String {
+        var rows = [header]
+        for department in result.departments {
+            for snapshot in department.lines {
+                let state = snapshot.state
+                rows.append([
+                    result.at.description, result.knownAt ?? "", department.department, department.name ?? "",
+                    state.line, state.parent ?? "", state.title, state.kind.rawValue, state.status.rawValue,
+                    snapshot.overdue ? "true" : "false", "\(state.pledged.value)", "\(state.funded.value)",
+                    "\(snapshot.childrenPledged.value)", state.due?.description ?? "", "\(state.slips)",
+                    "\(state.slippedDays)", state.stage?.rawValue ?? "", state.bill ?? "",
+                ])
+            }
+        }
+        return rows.map { $0.map(field).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
+    }
+
+    /// One field, quoted when it holds a comma, quote or line break.
+    static func field(_ text: String) -> String {
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        var quoted = "\""
+        for character in text {
+            quoted.append(character)
+            if character == "\"" { quoted.append("\"") }
+        }
+        return quoted + "\""
+    }
+}

@@ -1,0 +1,109 @@
+/// The `at` result for people: a header stating the cut-off, each department with its totals,
+/// and its lines as a tree (children under their parent) with money in pounds.
+public enum AtTable {
+    /// The whole report, with a trailing newline.
+    public static func render(_ result: AtResult) -> String {
+        var out: [String] = [header(result), ""]
+        if result.departments.isEmpty {
+            out.append("No commitment had been announced by then.")
+        }
+        for department in result.departments {
+            out += render(department, on: result.at)
+            out.append("")
+        }
+        if result.departments.count > 1 {
+            out.append("All departments: pledged \(result.pledged.formatted), funded \(result.funded.formatted).")
+        }
+        while out.last == "" { out.removeLast() }
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    /// "Commitments at the end of 15 April 2025 (Europe/London), as known now".
+    public static func header(_ result: AtResult) -> String {
+        let known = result.knownAt.map { "as recorded by \($0)" } ?? "as known now"
+        return "Commitments at the end of \(result.at.longDescription) (Europe/London), \(known)"
+    }
+
+    private static func render(_ department: DepartmentState, on date: CivilDate) -> [String] {
+        let counts = department.counts
+        let title = department.name.map { "\($0) (\(department.department))" } ?? department.department
+        var out = [title]
+        out.append(
+            "  Pledged \(department.pledged.formatted), funded \(department.funded.formatted). "
+                + "\(counts.lines) \(counts.lines == 1 ? "line" : "lines"): \(counts.active) active, "
+                + "\(counts.delivered) delivered, \(counts.withdrawn) withdrawn; "
+                + "\(counts.overdue) overdue, \(counts.slipped) slipped."
+        )
+        out.append("")
+        var table = TextTable([
+            ("LINE", .left), ("PLEDGED", .right), ("FUNDED", .right), ("DUE", .left), ("STATUS", .left), ("WHAT", .left),
+        ])
+        for (prefix, snapshot) in tree(department.lines) {
+            let state = snapshot.state
+            table.add([
+                prefix + state.line,
+                money(state.pledged),
+                money(state.funded),
+                state.due?.description ?? "–",
+                status(snapshot),
+                ([state.title] + notes(snapshot)).joined(separator: " · "),
+            ])
+        }
+        out += table.render(indent: "  ")
+        return out
+    }
+
+    private static func money(_ amount: Pence) -> String {
+        amount == .zero ? "–" : amount.formatted
+    }
+
+    private static func status(_ snapshot: LineSnapshot) -> String {
+        snapshot.overdue ? "OVERDUE" : snapshot.state.status.rawValue
+    }
+
+    private static func notes(_ snapshot: LineSnapshot) -> [String] {
+        let state = snapshot.state
+        var notes: [String] = []
+        if let stage = state.stage {
+            notes.append("bill: \(state.bill ?? "?"), \(stage.rawValue)")
+        }
+        if state.slips > 0 {
+            notes.append("slipped \(state.slips)× (+\(state.slippedDays) days)")
+        }
+        if snapshot.childrenPledged > .zero {
+            notes.append("parts pledged \(snapshot.childrenPledged.formatted)")
+        }
+        if snapshot.childrenExceedPledge {
+            notes.append("⚠ parts exceed the pledge")
+        }
+        if snapshot.fundedExceedsPledge && state.pledged > .zero {
+            notes.append("⚠ funded above pledge")
+        }
+        return notes
+    }
+
+    /// The lines in tree order, each with the drawing that places it under its parent.
+    static func tree(_ lines: [LineSnapshot]) -> [(prefix: String, snapshot: LineSnapshot)] {
+        let present = Set(lines.map(\.state.line))
+        var children: [String: [LineSnapshot]] = [:]
+        var roots: [LineSnapshot] = []
+        for snapshot in lines {
+            if let parent = snapshot.state.parent, present.contains(parent) {
+                children[parent, default: []].append(snapshot)
+            } else {
+                roots.append(snapshot)
+            }
+        }
+        var out: [(prefix: String, snapshot: LineSnapshot)] = []
+        func walk(_ snapshot: LineSnapshot, lead: String, branch: String) {
+            out.append((lead + branch, snapshot))
+            let kids = children[snapshot.state.line] ?? []
+            let nextLead = lead + (branch == "├─ " ? "│  " : branch.isEmpty ? "" : "   ")
+            for (index, kid) in kids.enumerated() {
+                walk(kid, lead: nextLead, branch: index == kids.count - 1 ? "└─ " : "├─ ")
+            }
+        }
+        for root in roots { walk(root, lead: "", branch: "") }
+        return out
+    }
+}

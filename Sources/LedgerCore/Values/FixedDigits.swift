@@ -1,0 +1,23 @@
+/// Small helpers for the fixed-width ASCII forms of dates and times.
+enum FixedDigits {
+    /// The number written by `count` ASCII digits of `bytes` from `start`, or nil if any is not a digit.
+    static func read(_ bytes: [UInt8], from start: Int, count: Int) -> Int? {
+        guard start >= 0, count > 0, start + count <= bytes.count else { return nil }
+        var value = 0
+        for index in start..<(start + count) {
+            let byte = bytes[index]
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+            value = value * 10 + Int(byte - UInt8(ascii: "0"))
+        }
+        return value
+    }
+
+    /// Appends a non-negative `value` to `text`, left-padded with zeros to `width` digits.
+    static func append(_ value: Int, width: Int, to text: inout String) {
+        let digits = String(value)
+        if digits.count < width {
+            text.append(String(repeating: "0", count: width - digits.count))
+        }
+        text.append(digits)
+    }
+}

@@ -1,0 +1,146 @@
+import LMDB
+import LedgerCore
+
+/// One event of a line's history, with whether a correction retracts it.
+public struct HistoryEntry: Sendable, Hashable {
+    /// The event as stored.
+    public var stored: StoredEvent
+    /// Its chain hash.
+    public var hash: [UInt8]
+    /// Its canonical bytes as stored.
+    public var canonical: [UInt8]
+    /// The id of the correction that retracts it, if one does.
+    public var retractedBy: String?
+
+    /// An entry with the given fields.
+    public init(stored: StoredEvent, hash: [UInt8], canonical: [UInt8], retractedBy: String?) {
+        self.stored = stored
+        self.hash = hash
+        self.canonical = canonical
+        self.retractedBy = retractedBy
+    }
+}
+
+extension EventLog {
+    /// The state of every commitment at the end of `date` (DESIGN section 4), optionally for one
+    /// department, and optionally as recorded by `knownAt` (`knownAtText` is echoed in the result).
+    public func at(
+        _ date: CivilDate,
+        department: String? = nil,
+        knownAt: Timestamp? = nil,
+        knownAtText: String? = nil
+    ) throws -> AtResult {
+        try read { txn in
+            let lines = try lineSlugs(department: department, txn)
+            var states: [LineState] = []
+            states.reserveCapacity(lines.count)
+            for line in lines {
+                let state = if let knownAt {
+                    try foldedState(line, at: date, knownAt: knownAt, txn)
+                } else {
+                    try timelineState(line, at: date, txn)
+                }
+                if let state { states.append(state) }
+            }
+            // A child is counted under its parent even when only one department is asked for.
+            return AtReport.build(at: date, knownAt: knownAtText, states: states, department: department)
+        }
+    }
+
+    /// Every line ever announced (in `department`, when given), each once, in slug order.
+    private func lineSlugs(department: String?, _ txn: borrowing Transaction) throws -> [String] {
+        var slugs = Set<String>()
+        let prefix = department.map(StoreKeys.linePrefix) ?? []
+        try txn.withCursor(layout.departmentLines) { cursor in
+            var entry = try cursor.seek(atOrAfter: prefix)
+            while let current = entry, StoreKeys.hasPrefix(current.key, prefix) {
+                if let separator = current.key.firstIndex(of: 0) {
+                    slugs.insert(String(decoding: current.key[(separator + 1)...], as: UTF8.self))
+                }
+                entry = try cursor.next()
+            }
+        }
+        return slugs.sorted()
+    }
+
+    /// The persisted state of `line` at the end of `date`: one seek, no replay.
+    private func timelineState(_ line: String, at date: CivilDate, _ txn: borrowing Transaction) throws -> LineState? {
+        let prefix = StoreKeys.linePrefix(line)
+        let entry = try txn.withCursor(layout.timeline) { cursor in
+            try cursor.seek(atOrBefore: StoreKeys.timeline(line, date))
+        }
+        guard let entry, StoreKeys.hasPrefix(entry.key, prefix) else { return nil }
+        return try LineStateCodec.decode(entry.value)
+    }
+
+    /// The state of `line` at the end of `date` from only what was recorded by `knownAt`:
+    /// folds the line's indexed events up to `date`, never the whole log.
+    private func foldedState(
+        _ line: String, at date: CivilDate, knownAt: Timestamp, _ txn: borrowing Transaction
+    ) throws -> LineState? {
+        let prefix = StoreKeys.linePrefix(line)
+        var seqs: [UInt64] = []
+        try txn.withCursor(layout.lineEvents) { cursor in
+            var entry = try cursor.seek(atOrAfter: prefix)
+            while let current = entry, StoreKeys.hasPrefix(current.key, prefix) {
+                guard let effective = StoreKeys.date(fromLineKey: current.key, line: line), effective <= date else { break }
+                if let millis = BigEndian.uint64(current.value),
+                   Int64(bitPattern: millis) <= knownAt.millisecondsSinceEpoch,
+                   let seq = StoreKeys.seq(fromLineEventKey: current.key, line: line) {
+                    seqs.append(seq)
+                }
+                entry = try cursor.next()
+            }
+        }
+        var fold = LineFold()
+        for seq in seqs {
+            if let retraction = try txn.get(layout.retractions, StoreKeys.seq(seq)),
+               let millis = BigEndian.uint64(retraction, at: 8),
+               Int64(bitPattern: millis) <= knownAt.millisecondsSinceEpoch {
+                continue
+            }
+            fold.apply(try Self.storedEvent(seq: seq, txn, layout).event.event)
+        }
+        return fold.state
+    }
+
+    /// Every event of `line`, in fold order (effective date, then seq).
+    public func history(of line: String) throws -> [HistoryEntry] {
+        try read { txn in
+            let history = try LineHistory.load(line, txn, layout)
+            var result: [HistoryEntry] = []
+            for stored in history.events {
+                let entry = try Self.storedEvent(seq: stored.seq, txn, layout)
+                var retractedBy: String?
+                if let retraction = try txn.get(layout.retractions, StoreKeys.seq(stored.seq)),
+                   let correctionSeq = BigEndian.uint64(retraction) {
+                    retractedBy = try Self.storedEvent(seq: correctionSeq, txn, layout).event.event.id
+                }
+                result.append(HistoryEntry(stored: stored, hash: entry.hash, canonical: entry.canonical, retractedBy: retractedBy))
+            }
+            return result
+        }
+    }
+
+    /// Calls `body` with the export line (canonical JSON with `hash`) of every event from `fromSeq` on,
+    /// in seq order, all from one consistent snapshot.
+    public func export(fromSeq: UInt64 = 1, _ body: ([UInt8]) throws -> Void) throws {
+        try read { txn in
+            try txn.withCursor(layout.events) { cursor in
+                var entry = try cursor.seek(atOrAfter: StoreKeys.seq(max(fromSeq, 1)))
+                while let current = entry {
+                    guard current.value.count > 32 else {
+                        throw StoreError.corrupted("event \(BigEndian.uint64(current.key) ?? 0) is damaged")
+                    }
+                    try body(EventRecord.exportBytes(canonical: Array(current.value[32...]), hash: Array(current.value[0..<32])))
+                    entry = try cursor.next()
+                }
+            }
+        }
+    }
+
+    /// How many events the log holds.
+    public func eventCount() throws -> Int {
+        try read { txn in try txn.count(layout.events) }
+    }
+}

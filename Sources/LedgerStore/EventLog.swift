@@ -1,0 +1,126 @@
+import LMDB
+import LedgerCore
+
+/// The ledger's store: an append-only, hash-chained event log in LMDB with the indexes and
+/// persisted projections that answer `at` without replaying it (DESIGN section 8).
+public final class EventLog: Sendable {
+    /// How a store is opened.
+    public struct Options: Sendable {
+        /// The initial LMDB map size.
+        public var mapSize = 64 << 20
+        /// The most the map may grow to; appends beyond it fail with `storage_full`.
+        public var maximumMapSize = 64 << 30
+        /// Open for reading only.
+        public var readOnly = false
+
+        /// The defaults: 64 MiB growing up to 64 GiB.
+        public init() {}
+    }
+
+    /// The store's format; a store of another format is refused rather than misread.
+    static let formatVersion: [UInt8] = Array("ledger-1".utf8)
+
+    let environment: Environment
+    let layout: StoreLayout
+    /// The directory holding the LMDB environment.
+    public let path: String
+
+    /// Opens the ledger in directory `path`, creating it unless read-only.
+    public init(path: String, options: Options = Options()) throws {
+        var environmentOptions = Environment.Options()
+        environmentOptions.mapSize = options.mapSize
+        environmentOptions.maximumMapSize = max(options.maximumMapSize, options.mapSize)
+        environmentOptions.readOnly = options.readOnly
+        do {
+            environment = try Environment(path: path, options: environmentOptions)
+            layout = StoreLayout(try environment.openDatabases(StoreLayout.names))
+        } catch let error as LMDBError {
+            throw StoreError(error)
+        }
+        self.path = path
+        try checkFormat(writable: !options.readOnly)
+    }
+
+    private func checkFormat(writable: Bool) throws {
+        let found = try read { txn in try txn.get(layout.meta, Array("format".utf8)) }
+        if let found {
+            guard found == Self.formatVersion else {
+                throw StoreError(.unsupportedFormat, "\(path) holds a store of format \(String(decoding: found, as: UTF8.self))")
+            }
+        } else if writable {
+            try write { txn in try txn.put(layout.meta, Array("format".utf8), Self.formatVersion) }
+        }
+    }
+
+    /// Runs `body` in a read transaction, translating LMDB failures.
+    func read<Result>(_ body: (borrowing Transaction) throws -> Result) throws -> Result {
+        do {
+            return try environment.read(body)
+        } catch let error as LMDBError {
+            throw StoreError(error)
+        }
+    }
+
+    /// Runs `body` in a write transaction, translating LMDB failures.
+    func write<Result>(_ body: (borrowing Transaction) throws -> Result) throws -> Result {
+        do {
+            return try environment.write(body)
+        } catch let error as LMDBError {
+            throw StoreError(error)
+        }
+    }
+
+    /// The newest event's seq, hash and recorded time.
+    public func head() throws -> ChainHead {
+        try read { txn in try Self.head(txn, layout) }
+    }
+
+    static func head(_ txn: borrowing Transaction, _ layout: StoreLayout) throws -> ChainHead {
+        guard let bytes = try txn.get(layout.meta, ChainHead.key) else { return .empty }
+        return try ChainHead(bytes: bytes)
+    }
+
+    /// One stored event with its chain hash and canonical bytes.
+    struct Entry {
+        var event: StoredEvent
+        var hash: [UInt8]
+        var canonical: [UInt8]
+    }
+
+    static func storedEvent(seq: UInt64, _ txn: borrowing Transaction, _ layout: StoreLayout) throws -> Entry {
+        guard let value = try txn.get(layout.events, StoreKeys.seq(seq)) else {
+            throw StoreError.corrupted("event \(seq) is missing from the log")
+        }
+        return try entry(value, seq: seq)
+    }
+
+    static func entry(_ value: [UInt8], seq: UInt64) throws -> Entry {
+        guard value.count > 32 else { throw StoreError.corrupted("event \(seq) is damaged") }
+        let canonical = Array(value[32...])
+        let stored: StoredEvent
+        do {
+            stored = try EventRecord.decode(canonical)
+        } catch {
+            throw StoreError.corrupted("event \(seq) does not decode: \(error)")
+        }
+        return Entry(event: stored, hash: Array(value[0..<32]), canonical: canonical)
+    }
+
+    /// Bytes of the LMDB map in use.
+    public func storeBytes() throws -> Int {
+        do {
+            return try environment.usedBytes()
+        } catch {
+            throw StoreError(error)
+        }
+    }
+
+    /// Writes a consistent, compacted copy of the store into the empty directory `directory`.
+    public func backup(to directory: String) throws {
+        do {
+            try environment.copy(to: directory, compact: true)
+        } catch {
+            throw StoreError(error)
+        }
+    }
+}

@@ -1,0 +1,34 @@
+import LMDB
+import LedgerCore
+
+/// All the events of one line, with those retracted, as read from the store.
+struct LineHistory {
+    var events: [StoredEvent] = []
+    /// Ids of retracted events, each with the recorded time of the correction that retracts it.
+    var retractedAt: [String: Timestamp] = [:]
+
+    var retracted: Set<String> { Set(retractedAt.keys) }
+
+    /// Reads every event of `line`.
+    static func load(_ line: String, _ txn: borrowing Transaction, _ layout: StoreLayout) throws -> LineHistory {
+        var history = LineHistory()
+        let prefix = StoreKeys.linePrefix(line)
+        var seqs: [UInt64] = []
+        try txn.withCursor(layout.lineEvents) { cursor in
+            var entry = try cursor.seek(atOrAfter: prefix)
+            while let current = entry, StoreKeys.hasPrefix(current.key, prefix) {
+                if let seq = StoreKeys.seq(fromLineEventKey: current.key, line: line) { seqs.append(seq) }
+                entry = try cursor.next()
+            }
+        }
+        for seq in seqs {
+            let stored = try EventLog.storedEvent(seq: seq, txn, layout)
+            history.events.append(stored.event)
+            if let retraction = try txn.get(layout.retractions, StoreKeys.seq(seq)),
+               let millis = BigEndian.uint64(retraction, at: 8) {
+                history.retractedAt[stored.event.event.id] = Timestamp(millisecondsSinceEpoch: Int64(bitPattern: millis))
+            }
+        }
+        return history
+    }
+}

@@ -1,0 +1,54 @@
+import LMDB
+import LedgerCore
+
+/// How keys are laid out in the store's databases, so bytewise order is the order we scan in.
+enum StoreKeys {
+    /// Days are stored offset so every calendar year 1–9999 is a positive 32-bit number.
+    private static let dayOffset = 1_000_000
+
+    static func seq(_ seq: UInt64) -> [UInt8] { BigEndian.bytes(seq) }
+
+    static func id(_ id: String) -> [UInt8] { Array(id.utf8) }
+
+    /// `line 0x00`: the prefix of every key of one line.
+    static func linePrefix(_ line: String) -> [UInt8] {
+        var key = Array(line.utf8)
+        key.append(0)
+        return key
+    }
+
+    /// `line 0x00 day`: a line's state from a date on.
+    static func timeline(_ line: String, _ date: CivilDate) -> [UInt8] {
+        var key = linePrefix(line)
+        BigEndian.append(UInt32(date.daysSinceEpoch + dayOffset), to: &key)
+        return key
+    }
+
+    /// `line 0x00 day seq`: one event of a line in fold order.
+    static func lineEvent(_ line: String, _ date: CivilDate, _ seq: UInt64) -> [UInt8] {
+        var key = timeline(line, date)
+        BigEndian.append(seq, to: &key)
+        return key
+    }
+
+    /// The date of a timeline or line-event key.
+    static func date(fromLineKey key: [UInt8], line: String) -> CivilDate? {
+        let offset = line.utf8.count + 1
+        guard let days = BigEndian.uint32(key, at: offset) else { return nil }
+        return CivilDate(daysSinceEpoch: Int(days) - dayOffset)
+    }
+
+    /// The seq of a line-event key.
+    static func seq(fromLineEventKey key: [UInt8], line: String) -> UInt64? {
+        BigEndian.uint64(key, at: line.utf8.count + 5)
+    }
+
+    /// `department 0x00 line`.
+    static func departmentLine(_ department: String, _ line: String) -> [UInt8] {
+        linePrefix(department) + Array(line.utf8)
+    }
+
+    static func hasPrefix(_ key: [UInt8], _ prefix: [UInt8]) -> Bool {
+        key.count >= prefix.count && key[0..<prefix.count].elementsEqual(prefix)
+    }
+}

@@ -1,0 +1,3 @@
+import LedgerCommands
+
+LedgerCommand.main()

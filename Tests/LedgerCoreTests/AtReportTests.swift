@@ -1,0 +1,101 @@
+@testable import LedgerCore
+import LedgerTestSupport
+import Testing
+
+/// Departments, parents and children, totals and counts (DESIGN section 4).
+@Suite struct AtReportTests {
+    func states(_ lines: [String], through date: String) throws -> [LineState] {
+        let decoder = EventDecoder(today: nil)
+        var byLine: [String: [StoredEvent]] = [:]
+        for (index, text) in lines.enumerated() {
+            let event = try decoder.decode(Events.json(text))
+            byLine[event.line, default: []].append(StoredEvent(
+                seq: UInt64(index + 1), recorded: Timestamp(millisecondsSinceEpoch: 0), event: event
+            ))
+        }
+        let day = try #require(CivilDate(iso: date))
+        return byLine.values.compactMap { LineFold.state(of: $0, through: day) }
+    }
+
+    let plan = [
+        Events.announced("action-plan", amount: 1_000_000_000, due: "2025-07"),
+        Events.announced("police", amount: 250_000_000, parent: "action-plan"),
+        Events.announced("inquiries", amount: 500_000_000, parent: "action-plan"),
+        Events.announced("audit", amount: 250_000_000, parent: "action-plan", on: "2025-02-01"),
+        Events.announced("undercover", amount: 1_100_000_000),
+        Events.announced("image-database", amount: 500_000_000, department: "justice"),
+        Events.event("funded", "police", on: "2025-02-01", #""amount_pence":250000000"#),
+        Events.event("funded", "action-plan", on: "2025-02-01", #""amount_pence":100000000"#),
+        Events.event("withdrawn", "undercover", on: "2025-03-01", #""reason":"dropped""#),
+        Events.event("funded", "undercover", on: "2025-02-01", #""amount_pence":300000000"#),
+    ]
+
+    @Test func childrenAreSummedUnderTheirParentAndCountedOnce() throws {
+        let day = try #require(CivilDate(iso: "2025-02-15"))
+        let result = AtReport.build(at: day, knownAt: nil, states: try states(plan, through: "2025-02-15"))
+        let home = try #require(result.departments.first { $0.department == "home-office" })
+        let parent = try #require(home.lines.first { $0.state.line == "action-plan" })
+        #expect(parent.childrenPledged == Pence(1_000_000_000))
+        // £10m plan + £11m undercover; the children are inside the £10m.
+        #expect(home.pledged == Pence(2_100_000_000))
+        // Funding counts on every line: £2.5m police + £1m plan + £3m undercover.
+        #expect(home.funded == Pence(650_000_000))
+        #expect(home.lines.map(\.state.line) == ["action-plan", "audit", "inquiries", "police", "undercover"])
+        #expect(result.departments.map(\.department) == ["home-office", "justice"])
+        #expect(result.pledged == Pence(2_600_000_000))
+    }
+
+    @Test func aChildAnnouncedLaterIsNotCountedBeforeItsDate() throws {
+        let day = try #require(CivilDate(iso: "2025-01-20"))
+        let result = AtReport.build(at: day, knownAt: nil, states: try states(plan, through: "2025-01-20"))
+        let parent = try #require(result.allLines.first { $0.state.line == "action-plan" })
+        #expect(parent.childrenPledged == Pence(750_000_000))
+        #expect(!result.allLines.contains { $0.state.line == "audit" })
+    }
+
+    @Test func withdrawnLinesLeaveTheTotalsButStayCounted() throws {
+        let day = try #require(CivilDate(iso: "2025-03-01"))
+        let result = AtReport.build(at: day, knownAt: nil, states: try states(plan, through: "2025-03-01"))
+        let home = try #require(result.departments.first { $0.department == "home-office" })
+        #expect(home.pledged == Pence(1_000_000_000))
+        #expect(home.funded == Pence(350_000_000))
+        #expect(home.counts == LineCounts(lines: 5, active: 4, delivered: 0, withdrawn: 1, overdue: 0, slipped: 0))
+    }
+
+    @Test func overdueLinesAreCountedAfterTheirPeriod() throws {
+        let day = try #require(CivilDate(iso: "2025-08-01"))
+        let result = AtReport.build(at: day, knownAt: nil, states: try states(plan, through: "2025-08-01"))
+        let home = try #require(result.departments.first { $0.department == "home-office" })
+        #expect(home.counts.overdue == 1)
+        #expect(home.lines.first { $0.state.line == "action-plan" }?.overdue == true)
+    }
+
+    @Test func oneDepartmentCanBeAskedFor() throws {
+        let day = try #require(CivilDate(iso: "2025-02-15"))
+        let result = AtReport.build(at: day, knownAt: nil, states: try states(plan, through: "2025-02-15"), department: "justice")
+        #expect(result.departments.map(\.department) == ["justice"])
+        #expect(result.pledged == Pence(500_000_000))
+    }
+
+    @Test func theJSONHasExactlyTheDocumentedShape() throws {
+        let day = try #require(CivilDate(iso: "2025-02-15"))
+        let result = AtReport.build(at: day, knownAt: nil, states: try states(plan, through: "2025-02-15"), department: "justice")
+        let text = CanonicalJSON.string(AtJSON.value(result), sortKeys: false)
+        #expect(text == #"{"at":"2025-02-15","known_at":null,"totals":{"pledged_pence":500000000,"funded_pence":0},"departments":[{"department":"justice","name":null,"pledged_pence":500000000,"funded_pence":0,"counts":{"lines":1,"active":1,"delivered":0,"withdrawn":0,"overdue":0,"slipped":0},"lines":[{"line":"image-database","title":"Title of image-database","kind":"funding","parent":null,"status":"active","overdue":false,"pledged_pence":500000000,"funded_pence":0,"children_pledged_pence":0,"due":null,"slips":0,"slipped_days":0,"stage":null,"bill":null}]}]}"#)
+    }
+
+    @Test func theTableShowsTheCutOffPoundsAndTheTree() throws {
+        let day = try #require(CivilDate(iso: "2025-02-15"))
+        let text = AtTable.render(AtReport.build(at: day, knownAt: nil, states: try states(plan, through: "2025-02-15")))
+        #expect(text.hasPrefix("Commitments at the end of 15 February 2025 (Europe/London), as known now\n"))
+        #expect(text.contains("  Pledged £21m, funded £6.5m. 5 lines: 5 active, 0 delivered, 0 withdrawn; 0 overdue, 0 slipped."))
+        #expect(text.contains("├─ audit"))
+        #expect(text.contains("└─ police"))
+        #expect(text.contains("£2.5m"))
+    }
+
+    @Test func csvQuotesFieldsThatNeedIt() {
+        #expect(AtCSV.field("plain") == "plain")
+        #expect(AtCSV.field(#"a "quoted", title"#) == #""a ""quoted"", title""#)
+    }
+}

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs the Debian packages ledger builds and tests with, if any is missing:
+# liblmdb-dev (the LMDB library and headers), lmdb-utils (mdb_stat, mdb_dump),
+# pkg-config, and python3 with jsonschema (the independent schema validator).
+set -euo pipefail
+packages=(liblmdb-dev lmdb-utils pkg-config python3 python3-jsonschema)
+missing=()
+for package in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    echo "installing: ${missing[*]}" >&2
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+# The python3 first on PATH may not be Debian's: make sure it has jsonschema too.
+python3 -c 'import jsonschema' 2>/dev/null || python3 -m pip install -q jsonschema
