@@ -1,11 +1,195 @@
+import Foundation
+import LedgerCore
 import LedgerTestSupport
 import Testing
 
-/// The `ledger` command line as a built binary, run as a user would.
+/// The `ledger` command line as a built binary, run as a user would, on the bundled example.
 @Suite struct CommandLineTests {
-    @Test func printsHelp() throws {
-        let result = try CommandRunner.run("ledger", ["--help"])
-        #expect(result.status == 0)
-        #expect(result.output.contains("at"))
+    /// A scratch ledger loaded with the example data.
+    final class ExampleLedger: Sendable {
+        let directory: TemporaryDirectory
+        let db: String
+
+        init() throws {
+            directory = try TemporaryDirectory("ledger-cli")
+            db = directory.appending("db")
+            let result = try CommandRunner.run("ledger", ["append", Paths.exampleLedger, "--db", db])
+            guard result.status == 0 else { throw CommandFailure(message: result.errors) }
+        }
+
+        func run(_ arguments: [String], input: String? = nil) throws -> CommandResult {
+            try CommandRunner.run("ledger", arguments + ["--db", db], input: input)
+        }
     }
+
+    @Test func appendReportsWhatItDid() throws {
+        let directory = try TemporaryDirectory("ledger-cli")
+        let db = directory.appending("db")
+        let first = try CommandRunner.run("ledger", ["append", Paths.exampleLedger, "--db", db])
+        #expect(first.status == 0)
+        #expect(first.output == "appended 24, duplicates 0, seq 1–24\n")
+        let again = try CommandRunner.run("ledger", ["append", Paths.exampleLedger, "--db", db])
+        #expect(again.output == "appended 0, duplicates 24\n")
+    }
+
+    @Test func theExampleShowsTheCardsFiveAmountsAndThePlansChildren() throws {
+        let ledger = try ExampleLedger()
+        let table = try ledger.run(["at", "2025-04-15"])
+        #expect(table.status == 0)
+        #expect(table.output.hasPrefix("Commitments at the end of 15 April 2025 (Europe/London), as known now\n"))
+        for amount in ["£10m", "£2.5m", "£5m", "£11m", "£6.5m"] {
+            #expect(table.output.contains(amount), "\(amount) missing")
+        }
+        let json = try ledger.run(["at", "2025-04-15", "--format", "json"])
+        let result = try AtResultDecoder.decode(JSONParser.parse(json.output.trimmingCharacters(in: .newlines)))
+        let pledges = Dictionary(uniqueKeysWithValues: result.allLines.map { ($0.state.line, $0.state.pledged.value) })
+        #expect(pledges["grooming-gangs-action-plan"] == 1_000_000_000)
+        #expect(pledges["police-reinvestigation"] == 250_000_000)
+        #expect(pledges["local-inquiries"] == 500_000_000)
+        #expect(pledges["national-audit-and-victims-panel"] == 250_000_000)
+        #expect(pledges["undercover-online-network"] == 1_100_000_000)
+        #expect(pledges["child-abuse-image-database"] == 500_000_000)
+        #expect(pledges["tackling-organised-exploitation"] == 650_000_000)
+        #expect(pledges["cse-taskforce-funding"] == 200_000_000)
+        let children = result.allLines.filter { $0.state.parent == "grooming-gangs-action-plan" }
+        #expect(children.map(\.state.pledged.value).reduce(0, +) == 1_000_000_000)
+        #expect(result.line("grooming-gangs-action-plan")?.childrenPledged == Pence(1_000_000_000))
+        // The children are inside the £10m: £10m + £11m + £5m + £6.5m + £2m.
+        #expect(result.departments.first { $0.department == "home-office" }?.pledged == Pence(3_450_000_000))
+        // Hillsborough Law is due on 15 April: not overdue at its end, overdue the day after.
+        #expect(result.line("hillsborough-law")?.overdue == false)
+        let after = try AtResultDecoder.decode(JSONParser.parse(ledger.run(["at", "2025-04-16", "--format", "json"]).output.trimmingCharacters(in: .newlines)))
+        #expect(after.line("hillsborough-law")?.overdue == true)
+    }
+
+    @Test func theTableDrawsChildrenUnderTheirParent() throws {
+        let ledger = try ExampleLedger()
+        let lines = try ledger.run(["at", "2025-04-15"]).output.split(separator: "\n").map(String.init)
+        let parent = try #require(lines.firstIndex { $0.contains("grooming-gangs-action-plan") })
+        #expect(lines[parent + 1].contains("├─ local-inquiries"))
+        #expect(lines[parent + 3].contains("└─ police-reinvestigation"))
+    }
+
+    @Test func beforeAnythingWasAnnouncedTheLedgerSaysSo() throws {
+        let ledger = try ExampleLedger()
+        let result = try ledger.run(["at", "2010-01-01"])
+        #expect(result.output.contains("No commitment had been announced by then."))
+    }
+
+    @Test func departmentAndCSV() throws {
+        let ledger = try ExampleLedger()
+        let csv = try ledger.run(["at", "2025-04-15", "--department", "telford-and-wrekin-council", "--format", "csv"])
+        let rows = csv.output.split(separator: "\r\n").map(String.init)
+        #expect(rows.first == "at,known_at,department,department_name,line,parent,title,kind,status,overdue,pledged_pence,funded_pence,children_pledged_pence,due,slips,slipped_days,stage,bill")
+        #expect(rows.count == 2)
+        #expect(rows[1].hasPrefix("2025-04-15,,telford-and-wrekin-council,Telford & Wrekin Council,telford-cse-scrutiny-recommendations,"))
+    }
+
+    @Test func knownAtBeforeTheLoadShowsNothing() throws {
+        let ledger = try ExampleLedger()
+        let result = try ledger.run(["at", "2025-04-15", "--known-at", "2020-01-01T00:00:00Z", "--format", "json"])
+        #expect(result.output.hasPrefix(#"{"at":"2025-04-15","known_at":"2020-01-01T00:00:00Z","totals":{"pledged_pence":0,"funded_pence":0},"departments":[]}"#))
+    }
+
+    @Test func aRefusedFileNamesTheLineFieldAndRuleAndAppendsNothing() throws {
+        let ledger = try ExampleLedger()
+        let before = try ledger.run(["export"]).output
+        let bad = [
+            Events.event("funded", "grooming-gangs-action-plan", on: "2025-02-01", #""amount_pence":250000000"#),
+            "",
+            Events.event("slipped", "hillsborough-law", on: "2025-03-01", #""due":"2025-03","reason":"earlier""#),
+        ].joined(separator: "\n")
+        let result = try ledger.run(["append", "-"], input: bad)
+        #expect(result.status == 1)
+        #expect(result.errors.contains("standard input, line 3 (field due): slip_not_later:"), "\(result.errors)")
+        #expect(result.errors.contains("nothing was appended"))
+        #expect(try ledger.run(["export"]).output == before)
+    }
+
+    @Test func invalidJSONIsRefusedWithItsLine() throws {
+        let ledger = try ExampleLedger()
+        let result = try ledger.run(["append", "-"], input: "{\"type\":\"funded\"\n")
+        #expect(result.status == 1)
+        #expect(result.errors.contains("standard input, line 1: invalid_json:"), "\(result.errors)")
+    }
+
+    @Test func historyShowsEachEventWithItsSource() throws {
+        let ledger = try ExampleLedger()
+        let result = try ledger.run(["history", "undercover-online-network"])
+        #expect(result.status == 0)
+        #expect(result.output.hasPrefix("undercover-online-network: £11m investment in an undercover online network of police officers\n"))
+        #expect(result.output.contains("2025-01-16  announced  funding by Home Office, pledged £11m"))
+        #expect(result.output.contains("source: "))
+        #expect(result.output.contains("“"))
+        let missing = try ledger.run(["history", "no-such-line"])
+        #expect(missing.status == 1)
+    }
+
+    @Test func diffListsWhatChangedBetweenTwoDates() throws {
+        let ledger = try ExampleLedger()
+        let text = try ledger.run(["diff", "2025-01-15", "2025-03-01"])
+        #expect(text.status == 0)
+        #expect(text.output.contains("cse-taskforce-funding: announced: £2m additional funding"))
+        #expect(text.output.contains("Pledged £0 → £34.5m, funded £0 → £0."))
+        #expect(text.output.contains("iicsa-inter-ministerial-group: fell overdue (due 2025-02)"))
+        let json = try ledger.run(["diff", "2025-01-15", "2025-03-01", "--format", "json"])
+        guard case .object(let object) = try JSONParser.parse(json.output.trimmingCharacters(in: .newlines)),
+              case .array(let changes)? = object["changes"] else {
+            Issue.record("diff json has no changes")
+            return
+        }
+        #expect(!changes.isEmpty)
+        let backwards = try ledger.run(["diff", "2025-02-28", "2025-01-15"])
+        #expect(backwards.status != 0)
+    }
+
+    @Test func exportVerifyAndBackup() throws {
+        let ledger = try ExampleLedger()
+        let export = try ledger.run(["export"]).output.split(separator: "\n")
+        #expect(export.count == 24)
+        #expect(export.allSatisfy { $0.contains(#""hash":""#) && $0.contains(#""recorded":""#) })
+        #expect(try ledger.run(["export", "--from-seq", "20"]).output.split(separator: "\n").count == 5)
+        let verify = try ledger.run(["verify"])
+        #expect(verify.status == 0)
+        #expect(verify.output.hasPrefix("ok: 24 events, chain intact, head "))
+        let copy = ledger.directory.appending("copy")
+        let backup = try ledger.run(["backup", copy])
+        #expect(backup.output == "backed up 24 events to \(copy)\n")
+        let copied = try CommandRunner.run("ledger", ["export", "--db", copy])
+        #expect(copied.output.split(separator: "\n") == export)
+        let again = try ledger.run(["backup", copy])
+        #expect(again.status == 1)
+        #expect(again.errors.contains("not empty"))
+    }
+
+    @Test func moneyConvertsWhatPeopleWrite() throws {
+        let result = try CommandRunner.run("ledger", ["money", "£2.5m"])
+        #expect(result.output == "250000000 pence (£2.5m)\n")
+        #expect(try CommandRunner.run("ledger", ["money", "£1.2.3"]).status != 0)
+    }
+
+    @Test func withoutADatabaseItSaysHowToGiveOne() throws {
+        let result = try CommandRunner.run("ledger", ["at", "2025-04-15"])
+        #expect(result.status != 0)
+        #expect(result.errors.contains("--db DIR"))
+        let missing = try CommandRunner.run("ledger", ["at", "2025-04-15", "--db", "/nonexistent/ledger"])
+        #expect(missing.errors.contains("no ledger at /nonexistent/ledger"))
+    }
+
+    @Test func aBadDateIsRefusedClearly() throws {
+        let ledger = try ExampleLedger()
+        let result = try ledger.run(["at", "15/04/2025"])
+        #expect(result.status != 0)
+        #expect(result.errors.contains(#"DATE "15/04/2025" is not a date written YYYY-MM-DD"#))
+    }
+}
+
+extension AtResult {
+    func line(_ slug: String) -> LineSnapshot? {
+        allLines.first { $0.state.line == slug }
+    }
+}
+
+struct CommandFailure: Error {
+    let message: String
 }

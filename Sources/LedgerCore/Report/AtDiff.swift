@@ -55,7 +55,10 @@ public struct AtDiff: Sendable, Hashable {
             Change(department: state.department, line: state.line, kind: kind, before: before, after: after)
         }
         guard let old else {
-            var list = [change(.announced, nil, "\(state.title) (\(state.pledged.formatted))")]
+            var summary = state.title
+            if state.pledged > .zero { summary += ", pledged \(state.pledged.formatted)" }
+            if let due = state.due { summary += ", due \(due)" }
+            var list = [change(.announced, nil, summary)]
             if state.funded > .zero { list.append(change(.funded, Pence.zero.formatted, state.funded.formatted)) }
             if state.slips > 0 { list.append(change(.slipped, nil, state.due?.description)) }
             if let stage = state.stage { list.append(change(.stage, nil, stage.rawValue)) }
