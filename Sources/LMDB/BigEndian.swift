@@ -1,54 +1,48 @@
 /// Fixed-width big-endian integers, so LMDB's bytewise key order is numeric order.
 public enum BigEndian {
-    /// The 8 bytes of `value`, most significant first.
+    /// The bytes of `value`, most significant first.
     @inlinable
-    public static func bytes(_ value: UInt64) -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: 8)
-        for index in 0..<8 {
-            out[index] = UInt8(truncatingIfNeeded: value >> (56 - 8 * UInt64(index)))
-        }
+    public static func bytes<Value: FixedWidthInteger & UnsignedInteger>(_ value: Value) -> [UInt8] {
+        var out: [UInt8] = []
+        append(value, to: &out)
         return out
     }
 
-    /// Appends the 8 bytes of `value` to `buffer`.
+    /// Appends the bytes of `value`, most significant first, to `buffer`.
     @inlinable
-    public static func append(_ value: UInt64, to buffer: inout [UInt8]) {
-        for index in 0..<8 {
-            buffer.append(UInt8(truncatingIfNeeded: value >> (56 - 8 * UInt64(index))))
+    public static func append<Value: FixedWidthInteger & UnsignedInteger>(_ value: Value, to buffer: inout [UInt8]) {
+        let width = Value.bitWidth / 8
+        for index in 0..<width {
+            buffer.append(UInt8(truncatingIfNeeded: value >> (8 * (width - 1 - index))))
         }
     }
 
-    /// Appends the 4 bytes of `value` to `buffer`.
+    /// Reads a big-endian integer at `offset`, or nil when the bytes are too short.
     @inlinable
-    public static func append(_ value: UInt32, to buffer: inout [UInt8]) {
-        for index in 0..<4 {
-            buffer.append(UInt8(truncatingIfNeeded: value >> (24 - 8 * UInt32(index))))
+    public static func read<Value: FixedWidthInteger & UnsignedInteger, Bytes: RandomAccessCollection>(
+        _ type: Value.Type, from bytes: Bytes, at offset: Int = 0
+    ) -> Value? where Bytes.Element == UInt8, Bytes.Index == Int {
+        let width = Value.bitWidth / 8
+        let start = bytes.startIndex + offset
+        guard offset >= 0, start + width <= bytes.endIndex else { return nil }
+        var value: Value = 0
+        for index in start..<(start + width) {
+            value = value << 8 | Value(bytes[index])
         }
+        return value
     }
 
     /// Reads 8 bytes at `offset` as a big-endian integer, or nil when too short.
     @inlinable
     public static func uint64<Bytes: RandomAccessCollection>(_ bytes: Bytes, at offset: Int = 0) -> UInt64?
     where Bytes.Element == UInt8, Bytes.Index == Int {
-        let start = bytes.startIndex + offset
-        guard offset >= 0, start + 8 <= bytes.endIndex else { return nil }
-        var value: UInt64 = 0
-        for index in start..<(start + 8) {
-            value = value << 8 | UInt64(bytes[index])
-        }
-        return value
+        read(UInt64.self, from: bytes, at: offset)
     }
 
     /// Reads 4 bytes at `offset` as a big-endian integer, or nil when too short.
     @inlinable
     public static func uint32<Bytes: RandomAccessCollection>(_ bytes: Bytes, at offset: Int = 0) -> UInt32?
     where Bytes.Element == UInt8, Bytes.Index == Int {
-        let start = bytes.startIndex + offset
-        guard offset >= 0, start + 4 <= bytes.endIndex else { return nil }
-        var value: UInt32 = 0
-        for index in start..<(start + 4) {
-            value = value << 8 | UInt32(bytes[index])
-        }
-        return value
+        read(UInt32.self, from: bytes, at: offset)
     }
 }

@@ -66,7 +66,7 @@ import Testing
             let environment = try Environment(path: path)
             let events = try environment.openDatabases(["events"])[0]
             try environment.write { txn in
-                let key = BigEndian.bytes(3)
+                let key = BigEndian.bytes(UInt64(3))
                 guard var value = try txn.get(events, key) else { throw StoreError(.corrupted, "missing") }
                 let text = String(decoding: value[32...], as: UTF8.self)
                     .replacingOccurrences(of: #""amount_pence":2,"#, with: #""amount_pence":9,"#)
