@@ -7,8 +7,12 @@ struct BatchFacts: LedgerFacts {
     private var lines: [String: AnnouncedLine?] = [:]
     private var events: [String: KnownEvent?] = [:]
     private(set) var histories: [String: LineHistory] = [:]
-    /// The earliest effective date touched per line: its timeline is rewritten from there.
+    /// The earliest effective date touched per line: its timeline changes from there.
     private(set) var touched: [String: CivilDate] = [:]
+    /// The batch's new events, per line.
+    private(set) var appended: [String: [StoredEvent]] = [:]
+    /// Lines whose timeline must be folded again from their whole history (a correction touched them).
+    private(set) var needsRefold: Set<String> = []
 
     func announcedLine(_ slug: String) throws -> AnnouncedLine? { lines[slug] ?? nil }
 
@@ -68,6 +72,7 @@ struct BatchFacts: LedgerFacts {
         let event = stored.event
         events[event.id] = .some(KnownEvent(line: event.line, type: event.type, contentDigest: contentDigest, isRetracted: false))
         histories[event.line]?.events.append(stored)
+        appended[event.line, default: []].append(stored)
         markTouched(event.line, from: event.effective)
         if case .announced(let announcement) = event.body {
             lines[event.line] = .some(AnnouncedLine(department: announcement.department, announcedOn: event.effective))
@@ -80,6 +85,7 @@ struct BatchFacts: LedgerFacts {
             }
             histories[target.line]?.retractedAt[target.id] = stored.recorded
             markTouched(target.line, from: target.effective)
+            needsRefold.insert(target.line)
             if target.type == .announced { lines[target.line] = .some(nil) }
         }
     }

@@ -73,6 +73,10 @@ extension EventLog {
         }
         guard report.appended > 0 else { return report }
         for (line, from) in facts.touched {
+            if !facts.needsRefold.contains(line),
+               try extendTimeline(line, with: facts.appended[line] ?? [], txn) {
+                continue
+            }
             try facts.loadHistory(line, txn, layout)
             if let history = facts.histories[line] {
                 try rewriteTimeline(line, history, from: from, txn)
@@ -131,5 +135,77 @@ extension EventLog {
         for point in LineFold.timeline(of: history.events, excluding: history.retracted) where point.date >= from {
             try txn.put(layout.timeline, StoreKeys.timeline(line, point.date), LineStateCodec.encode(point.state))
         }
+    }
+
+    /// Applies new events to a line's timeline without reading its history: events dated on or
+    /// after its last entry extend it, and a backdated `funded` event (which commutes with every
+    /// other event) adds its amount to the entries from its date on. Returns false, having
+    /// written nothing, when another backdated event needs a full fold.
+    private func extendTimeline(_ line: String, with events: [StoredEvent], _ txn: borrowing Transaction) throws -> Bool {
+        let sorted = LineFold.sorted(events)
+        var last = try timelineEntry(line, atOrBefore: nil, txn)
+        if let lastDate = last?.date {
+            let allCommute = sorted.allSatisfy { stored in
+                if stored.event.effective >= lastDate { return true }
+                if case .funded = stored.event.body { return true }
+                return false
+            }
+            guard allCommute else { return false }
+        }
+        for stored in sorted {
+            let effective = stored.event.effective
+            if let current = last, effective < current.date {
+                guard case .funded(let amount) = stored.event.body else { return false }
+                try addFunding(amount, to: line, from: effective, txn)
+                if let latest = last?.state {
+                    var updated = latest
+                    updated.funded += amount
+                    last = (current.date, updated)
+                }
+                continue
+            }
+            var fold = LineFold(state: last?.state)
+            fold.apply(stored.event)
+            try txn.put(layout.timeline, StoreKeys.timeline(line, effective), LineStateCodec.encode(fold.state))
+            last = (effective, fold.state)
+        }
+        return true
+    }
+
+    /// Adds a backdated funding to every timeline entry of `line` from `date` on, first
+    /// starting an entry on `date` from the state before it.
+    private func addFunding(_ amount: Pence, to line: String, from date: CivilDate, _ txn: borrowing Transaction) throws {
+        if try timelineEntry(line, atOrBefore: date, txn)?.date != date {
+            let before = try timelineEntry(line, atOrBefore: date.adding(days: -1), txn)
+            try txn.put(layout.timeline, StoreKeys.timeline(line, date), LineStateCodec.encode(before?.state))
+        }
+        let prefix = StoreKeys.linePrefix(line)
+        var updates: [(key: [UInt8], state: LineState)] = []
+        try txn.withCursor(layout.timeline) { cursor in
+            var entry = try cursor.seek(atOrAfter: StoreKeys.timeline(line, date))
+            while let current = entry, StoreKeys.hasPrefix(current.key, prefix) {
+                if var state = try LineStateCodec.decode(current.value) {
+                    state.funded += amount
+                    updates.append((current.key, state))
+                }
+                entry = try cursor.next()
+            }
+        }
+        for update in updates {
+            try txn.put(layout.timeline, update.key, LineStateCodec.encode(update.state))
+        }
+    }
+
+    /// The timeline entry of `line` at or before `date` (the last entry when nil).
+    func timelineEntry(
+        _ line: String, atOrBefore date: CivilDate?, _ txn: borrowing Transaction
+    ) throws -> (date: CivilDate, state: LineState?)? {
+        let prefix = StoreKeys.linePrefix(line)
+        let key = date.map { StoreKeys.timeline(line, $0) } ?? prefix + [0xFF, 0xFF, 0xFF, 0xFF, 0xFF]
+        let entry = try txn.withCursor(layout.timeline) { cursor in try cursor.seek(atOrBefore: key) }
+        guard let entry, StoreKeys.hasPrefix(entry.key, prefix),
+              let entryDate = StoreKeys.date(fromLineKey: entry.key, line: line)
+        else { return nil }
+        return (entryDate, try LineStateCodec.decode(entry.value))
     }
 }

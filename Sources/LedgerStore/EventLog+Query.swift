@@ -65,12 +65,7 @@ extension EventLog {
 
     /// The persisted state of `line` at the end of `date`: one seek, no replay.
     private func timelineState(_ line: String, at date: CivilDate, _ txn: borrowing Transaction) throws -> LineState? {
-        let prefix = StoreKeys.linePrefix(line)
-        let entry = try txn.withCursor(layout.timeline) { cursor in
-            try cursor.seek(atOrBefore: StoreKeys.timeline(line, date))
-        }
-        guard let entry, StoreKeys.hasPrefix(entry.key, prefix) else { return nil }
-        return try LineStateCodec.decode(entry.value)
+        try timelineEntry(line, atOrBefore: date, txn)?.state
     }
 
     /// The state of `line` at the end of `date` from only what was recorded by `knownAt`:

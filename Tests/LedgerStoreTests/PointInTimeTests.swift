@@ -66,6 +66,35 @@ import Testing
         }
     }
 
+    @Test func backdatedFundingUpdatesTheProjectionLikeAFold() throws {
+        let fixture = try StoreFixture()
+        try fixture.append([
+            Events.announced("plan", amount: 1_000, due: "2025-07", on: "2025-01-10"),
+            Events.event("funded", "plan", on: "2025-02-01", #""amount_pence":10"#),
+            Events.event("amended", "plan", on: "2025-03-01", #""amount_pence":2000"#),
+            Events.event("slipped", "plan", on: "2025-04-01", #""due":"2025-09","reason":"late""#),
+        ])
+        // Only funding goes back in time here, so the timeline is patched in place.
+        try fixture.append([
+            Events.event("funded", "plan", on: "2025-01-20", #""amount_pence":1"#),
+            Events.event("funded", "plan", on: "2025-02-01", #""amount_pence":100"#),
+            Events.event("funded", "plan", on: "2025-05-01", #""amount_pence":1000"#),
+        ])
+        #expect(try fixture.at("2025-01-25").line("plan")?.state.funded == Pence(1))
+        #expect(try fixture.at("2025-03-15").line("plan")?.state.funded == Pence(111))
+        #expect(try fixture.at("2025-06-01").line("plan")?.state.funded == Pence(1111))
+        // A backdated amendment cannot be patched in: the line is folded again.
+        try fixture.append([Events.event("amended", "plan", on: "2025-02-15", #""title":"Renamed""#)])
+        #expect(try fixture.at("2025-02-20").line("plan")?.state.title == "Renamed")
+        #expect(try fixture.at("2025-06-01").line("plan")?.state.funded == Pence(1111))
+        let far = Timestamp(millisecondsSinceEpoch: 4_000_000_000_000)
+        var day = try #require(CivilDate(iso: "2025-01-05"))
+        while day <= (try #require(CivilDate(iso: "2025-07-01"))) {
+            #expect(try fixture.log.at(day) == fixture.log.at(day, knownAt: far), "at \(day)")
+            day = day.adding(days: 3)
+        }
+    }
+
     @Test func aRetractedAnnouncementRemovesTheLineFromEveryState() throws {
         let fixture = try StoreFixture()
         try fixture.append([

@@ -6,6 +6,11 @@ public struct LineFold: Sendable {
     /// An empty fold.
     public init() {}
 
+    /// A fold that continues from a state already reached.
+    public init(state: LineState?) {
+        self.state = state
+    }
+
     /// Applies the next event of the line.
     public mutating func apply(_ event: LedgerEvent) {
         switch event.body {
