@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "ledger", targets: ["ledger"]),
+        .executable(name: "ledgerd", targets: ["ledgerd"]),
         .executable(name: "ledger-bench", targets: ["ledger-bench"]),
         .library(name: "LedgerCore", targets: ["LedgerCore"]),
         .library(name: "LedgerStore", targets: ["LedgerStore"]),
@@ -13,6 +14,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.0"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.65.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
     ],
     targets: [
         .systemLibrary(
@@ -33,16 +37,51 @@ let package = Package(
             dependencies: ["LMDB", "LedgerCore"]
         ),
         .target(
+            name: "LedgerSystemd"
+        ),
+        .target(
+            name: "LedgerProtocol",
+            dependencies: ["LedgerCore", "LedgerStore"]
+        ),
+        .target(
+            name: "LedgerServer",
+            dependencies: [
+                "LedgerCore",
+                "LedgerStore",
+                "LedgerProtocol",
+                "LedgerSystemd",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
+            name: "LedgerClient",
+            dependencies: ["LedgerCore", "LedgerProtocol"]
+        ),
+        .target(
             name: "LedgerCommands",
             dependencies: [
                 "LedgerCore",
                 "LedgerStore",
+                "LedgerClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
             name: "ledger",
             dependencies: ["LedgerCommands"]
+        ),
+        .executableTarget(
+            name: "ledgerd",
+            dependencies: [
+                "LedgerServer",
+                "LedgerSystemd",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
         ),
         .executableTarget(
             name: "ledger-bench",
@@ -55,7 +94,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LedgerCoreTests",
-            dependencies: ["LedgerCore", "LedgerTestSupport"],
+            dependencies: ["LedgerCore", "LedgerProtocol", "LedgerTestSupport"],
             exclude: ["Resources"]
         ),
         .testTarget(
@@ -65,6 +104,14 @@ let package = Package(
         .testTarget(
             name: "LedgerCommandsTests",
             dependencies: ["LedgerCore", "LedgerTestSupport", "ledger", "ledger-bench"]
+        ),
+        .testTarget(
+            name: "LedgerSystemdTests",
+            dependencies: ["LedgerSystemd"]
+        ),
+        .testTarget(
+            name: "LedgerServerTests",
+            dependencies: ["LedgerCore", "LedgerClient", "LedgerTestSupport", "ledger", "ledgerd"]
         ),
     ],
     swiftLanguageModes: [.v6]

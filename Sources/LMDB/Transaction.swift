@@ -10,10 +10,10 @@ public struct Transaction: ~Copyable {
     public let isWritable: Bool
     private var isFinished = false
 
-    init(environment: OpaquePointer, writable: Bool) throws(LMDBError) {
+    init(environment: OpaquePointer, parent: OpaquePointer? = nil, writable: Bool) throws(LMDBError) {
         var txn: OpaquePointer?
         let flags: UInt32 = writable ? 0 : UInt32(MDB_RDONLY)
-        try LMDBError.check(mdb_txn_begin(environment, nil, flags, &txn), "begin transaction")
+        try LMDBError.check(mdb_txn_begin(environment, parent, flags, &txn), "begin transaction")
         guard let txn else { throw LMDBError(code: .other, context: "begin transaction returned no handle") }
         handle = txn
         isWritable = writable
@@ -27,6 +27,15 @@ public struct Transaction: ~Copyable {
     mutating func commit() throws(LMDBError) {
         isFinished = true
         try LMDBError.check(mdb_txn_commit(handle), "commit")
+    }
+
+    /// Runs `body` in a transaction nested in this write transaction: what it writes becomes
+    /// part of this one when it returns, and is undone alone when it throws.
+    public func nested<Result>(_ body: (borrowing Transaction) throws -> Result) throws -> Result {
+        var child = try Transaction(environment: mdb_txn_env(handle), parent: handle, writable: true)
+        let result = try body(child)
+        try child.commit()
+        return result
     }
 
     /// The value stored under `key`, copied out, or nil when there is none.

@@ -2,6 +2,10 @@ import ArgumentParser
 import LedgerCore
 import LedgerStore
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// `ledger append FILE|-`: appends a file of NDJSON events as one atomic batch.
 struct AppendCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -9,7 +13,9 @@ struct AppendCommand: ParsableCommand {
         abstract: "Append NDJSON events from a file (or - for standard input) as one atomic batch.",
         discussion: """
             Every event is checked first; if any breaks a rule nothing is appended, and the message names \
-            its line, the field and the rule. Re-sending events already stored is a no-op (duplicates).
+            its line, the field and the rule. Re-sending events already stored is a no-op (duplicates). \
+            Through the daemon, a file too large for one request (about 768 KiB or 10,000 events) goes in \
+            batches, each atomic, with progress shown on a terminal.
             """
     )
 
@@ -26,14 +32,26 @@ struct AppendCommand: ParsableCommand {
         } catch {
             throw CommandFailure("\(place(line: error.index)): \(error.code.rawValue): \(error.message); nothing was appended")
         }
-        let log = try store.openForWriting()
+        let ledger = try store.writer()
+        let showProgress = isatty(STDERR_FILENO) == 1 && batch.values.count > 1000
         let report: AppendReport
         do {
-            report = try log.append(batch.values, now: SystemClock.now())
-        } catch let error as LedgerCore.ValidationError {
-            let line = error.index.map { batch.lineNumbers[$0] }
+            report = try ledger.append(batch) { sent, total in
+                if showProgress { StandardError.write("\rappending: \(sent)/\(total) events") }
+            }
+            if showProgress { StandardError.write("\n") }
+        } catch let refusal as AppendRefusal {
+            if showProgress { StandardError.write("\n") }
+            let error = refusal.error
+            let line = error.index.map { batch.lineNumbers[refusal.offset + $0] }
             let field = error.field.map { " (field \($0))" } ?? ""
-            throw CommandFailure("\(place(line: line))\(field): \(error.code.rawValue): \(error.message); nothing was appended")
+            var message = "\(place(line: line))\(field): \(error.code.rawValue): \(error.message); "
+            if refusal.offset == 0 {
+                message += "nothing was appended"
+            } else {
+                message += "the batch holding it was not appended; \(Self.summary(refusal.before)) before it (lines up to \(batch.lineNumbers[refusal.offset - 1])), and sending the file again skips those as duplicates"
+            }
+            throw CommandFailure(message)
         }
         print(Self.summary(report))
     }

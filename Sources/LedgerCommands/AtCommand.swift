@@ -33,8 +33,7 @@ struct AtCommand: ParsableCommand {
     func run() throws {
         let day = try DateArguments.civilDate(date, name: "DATE")
         let cutoff = try knownAt.map { try DateArguments.instant($0, name: "--known-at") }
-        let log = try store.openForReading()
-        let result = try log.at(day, department: department, knownAt: cutoff, knownAtText: knownAt)
+        let result = try store.reader().at(day, department: department, knownAt: cutoff, knownAtText: knownAt)
         switch format {
         case .table: print(AtTable.render(result), terminator: "")
         case .json: print(CanonicalJSON.string(AtJSON.value(result), sortKeys: false))

@@ -34,7 +34,7 @@ struct DiffCommand: ParsableCommand {
 
     func run() throws {
         let cutoff = try knownAt.map { try DateArguments.instant($0, name: "--known-at") }
-        let log = try store.openForReading()
+        let log = try store.reader()
         let before = try log.at(try DateArguments.civilDate(from, name: "DATE1"), department: department, knownAt: cutoff, knownAtText: knownAt)
         let after = try log.at(try DateArguments.civilDate(to, name: "DATE2"), department: department, knownAt: cutoff, knownAtText: knownAt)
         let diff = AtDiff(from: before, to: after)

@@ -18,12 +18,12 @@ struct HistoryCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func run() throws {
-        let log = try store.openForReading()
+        let log = try store.reader()
         let entries = try log.history(of: line)
         guard !entries.isEmpty else { throw CommandFailure("no events for line \"\(line)\"") }
         switch format {
         case .json:
-            for entry in entries { print(CanonicalJSON.string(HistoryText.json(entry))) }
+            for entry in entries { print(CanonicalJSON.string(entry.json)) }
         case .text:
             print(HistoryText.render(line: line, entries), terminator: "")
         }

@@ -57,12 +57,4 @@ enum HistoryText {
             return "retracts \(retracts) (\(reason))"
         }
     }
-
-    /// The stored event with its `hash` and `retracted_by` (null when it counts).
-    static func json(_ entry: HistoryEntry) -> JSONValue {
-        guard case .object(var object)? = try? JSONParser.parse(entry.canonical) else { return .null }
-        object["hash"] = .string(Hex.string(entry.hash))
-        object["retracted_by"] = entry.retractedBy.map(JSONValue.string) ?? .null
-        return .object(object)
-    }
 }

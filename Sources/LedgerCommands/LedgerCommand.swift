@@ -7,12 +7,13 @@ public struct LedgerCommand: ParsableCommand {
         commandName: "ledger",
         abstract: "An immutable, sourced record of government commitments, queried by date.",
         discussion: """
-            Every command reads or writes the LMDB environment in the directory given by --db \
-            (or $LEDGER_DB). Dates are civil dates in Europe/London; money is shown as £10m, £2.5m, £250k.
+            Commands talk to ledgerd through its socket (--socket, $LEDGER_SOCKET, default /run/ledger/ledger.sock), \
+            or with --db DIR (or $LEDGER_DB) open the ledger's LMDB environment directly. \
+            Dates are civil dates in Europe/London; money is shown as £10m, £2.5m, £250k.
             """,
         subcommands: [
             AtCommand.self, AppendCommand.self, HistoryCommand.self, DiffCommand.self, VerifyCommand.self,
-            ExportCommand.self, BackupCommand.self, MoneyCommand.self,
+            ExportCommand.self, BackupCommand.self, TailCommand.self, StatsCommand.self, MoneyCommand.self,
         ]
     )
 

@@ -46,3 +46,14 @@ enum BackupDirectory {
         }
     }
 }
+
+/// Unbuffered text to standard error, for progress on a terminal.
+enum StandardError {
+    static func write(_ text: String) {
+        let bytes = Array(text.utf8)
+        bytes.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress else { return }
+            _ = Glibc.write(STDERR_FILENO, base, raw.count)
+        }
+    }
+}

@@ -1,4 +1,5 @@
 import ArgumentParser
+import LedgerClient
 import LedgerStore
 
 #if canImport(Glibc)
@@ -7,26 +8,60 @@ import Glibc
 import Darwin
 #endif
 
-/// Where the ledger's store is: `--db DIR`, or `$LEDGER_DB`.
+/// Which ledger a command works on: the daemon's socket (the default), or with `--db DIR`
+/// the LMDB environment itself (LMDB lets a reader process run beside the daemon).
 struct StoreOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The directory of the ledger's LMDB environment (default: $LEDGER_DB).", valueName: "dir"))
+    @Option(name: .long, help: ArgumentHelp(
+        "Open the ledger's LMDB environment in this directory directly, without the daemon (default: $LEDGER_DB).",
+        valueName: "dir"
+    ))
     var db: String?
 
-    /// The directory to use, or a usage error saying how to give one.
-    func directory() throws -> String {
+    @Option(name: .long, help: ArgumentHelp(
+        "The daemon's socket (default: $LEDGER_SOCKET, else /run/ledger/ledger.sock).", valueName: "path"
+    ))
+    var socket: String?
+
+    /// The directory given with `--db` or `$LEDGER_DB`, if any.
+    var directory: String? {
         if let db { return db }
-        if let value = getenv("LEDGER_DB") { return String(cString: value) }
-        throw ArgumentParser.ValidationError("no ledger given: pass --db DIR (the ledger's state directory) or set LEDGER_DB")
+        if socket == nil, let value = getenv("LEDGER_DB") { return String(cString: value) }
+        return nil
     }
 
-    /// Opens the store for writing, creating it when it does not exist.
-    func openForWriting() throws -> EventLog {
-        try EventLog(path: directory())
+    /// The socket path to use when no directory is given.
+    var socketPath: String {
+        if let socket { return socket }
+        if let value = getenv("LEDGER_SOCKET") { return String(cString: value) }
+        return LedgerConnection.defaultPath
+    }
+
+    /// The ledger to read: the store when `--db` is given, else the daemon.
+    func reader() throws -> any LedgerBackend {
+        if let directory { return EmbeddedLedger(log: try openForReading(directory)) }
+        return try connect()
+    }
+
+    /// The ledger to append to: the store (created if missing) when `--db` is given, else the daemon.
+    func writer() throws -> any LedgerBackend {
+        if let directory { return EmbeddedLedger(log: try EventLog(path: directory)) }
+        return try connect()
+    }
+
+    /// A connection to the daemon, or a one-line explanation of how to get one.
+    func connect() throws -> DaemonLedger {
+        let path = socketPath
+        do {
+            return DaemonLedger(connection: try LedgerConnection(path: path))
+        } catch {
+            throw CommandFailure(
+                "\(error): start the daemon (systemctl start ledgerd.socket, or ledgerd --socket \(path) --state-dir DIR) or open a ledger directly with --db DIR"
+            )
+        }
     }
 
     /// Opens an existing store for reading.
-    func openForReading() throws -> EventLog {
-        let path = try directory()
+    func openForReading(_ path: String) throws -> EventLog {
         var info = stat()
         guard stat(path + "/data.mdb", &info) == 0 else {
             throw CommandFailure("no ledger at \(path): append events to create one (ledger append FILE --db \(path))")

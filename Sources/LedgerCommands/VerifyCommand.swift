@@ -12,8 +12,7 @@ struct VerifyCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func run() throws {
-        let log = try store.openForReading()
-        switch try log.verify() {
+        switch try store.reader().verify() {
         case .intact(let count, let head):
             print("ok: \(count) events, chain intact, head \(Hex.string(head))")
         case .broken(let seq, let reason):
@@ -35,7 +34,7 @@ struct ExportCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func run() throws {
-        let log = try store.openForReading()
+        let log = try store.reader()
         var output = StandardOutput()
         try log.export(fromSeq: fromSeq) { line in
             output.write(line)
@@ -58,7 +57,10 @@ struct BackupCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func run() throws {
-        let log = try store.openForReading()
+        guard let source = store.directory else {
+            throw CommandFailure("backup reads the LMDB environment directly: give the daemon's state directory with --db DIR (LMDB lets it run beside the daemon)")
+        }
+        let log = try store.openForReading(source)
         try BackupDirectory.prepare(directory)
         try log.backup(to: directory)
         print("backed up \(try log.eventCount()) events to \(directory)")

@@ -43,6 +43,25 @@ extension EventLog {
         try write { txn in try appendBatch(pending, now: now, txn) }
     }
 
+    /// Appends several batches in one durable commit (group commit). Each batch is atomic on
+    /// its own: one that breaks a rule is undone alone and gets its `ValidationError`, the others
+    /// are stored. A storage failure (such as `storage_full`) fails the whole group and stores nothing.
+    public func appendGroup(_ batches: [[PendingEvent]], now: Timestamp) throws -> [Result<AppendReport, ValidationError>] {
+        try write { txn in
+            var results: [Result<AppendReport, ValidationError>] = []
+            results.reserveCapacity(batches.count)
+            for batch in batches {
+                do {
+                    let report = try txn.nested { child in try appendBatch(batch, now: now, child) }
+                    results.append(.success(report))
+                } catch let error as ValidationError {
+                    results.append(.failure(error))
+                }
+            }
+            return results
+        }
+    }
+
     private func appendBatch(_ pending: [PendingEvent], now: Timestamp, _ txn: borrowing Transaction) throws -> AppendReport {
         var facts = BatchFacts()
         var head = try Self.head(txn, layout)

@@ -21,6 +21,16 @@ public struct HistoryEntry: Sendable, Hashable {
     }
 }
 
+extension HistoryEntry {
+    /// The stored event with its `hash` and `retracted_by` (null when it counts).
+    public var json: JSONValue {
+        guard case .object(var object)? = try? JSONParser.parse(canonical) else { return .null }
+        object["hash"] = .string(Hex.string(hash))
+        object["retracted_by"] = retractedBy.map(JSONValue.string) ?? .null
+        return .object(object)
+    }
+}
+
 extension EventLog {
     /// The state of every commitment at the end of `date` (DESIGN section 4), optionally for one
     /// department, and optionally as recorded by `knownAt` (`knownAtText` is echoed in the result).
@@ -119,11 +129,13 @@ extension EventLog {
 
     /// Calls `body` with the export line (canonical JSON with `hash`) of every event from `fromSeq` on,
     /// in seq order, all from one consistent snapshot.
-    public func export(fromSeq: UInt64 = 1, _ body: ([UInt8]) throws -> Void) throws {
+    public func export(fromSeq: UInt64 = 1, limit: Int = .max, _ body: ([UInt8]) throws -> Void) throws {
         try read { txn in
             try txn.withCursor(layout.events) { cursor in
                 var entry = try cursor.seek(atOrAfter: StoreKeys.seq(max(fromSeq, 1)))
-                while let current = entry {
+                var count = 0
+                while let current = entry, count < limit {
+                    count += 1
                     guard current.value.count > 32 else {
                         throw StoreError.corrupted("event \(BigEndian.uint64(current.key) ?? 0) is damaged")
                     }

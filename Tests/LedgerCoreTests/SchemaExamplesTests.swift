@@ -1,5 +1,6 @@
 import Foundation
 import LedgerCore
+import LedgerProtocol
 import LedgerTestSupport
 import Testing
 
@@ -52,13 +53,21 @@ import Testing
             return (try? AtResultDecoder.decode(value)) != nil
         } else if name.hasPrefix("event--") {
             return (try? EventDecoder(today: today).decode(value)) != nil
+        } else if name.hasPrefix("request--") {
+            guard let request = try? RequestDecoder.decode(value) else { return false }
+            if case .append(let events) = request {
+                return events.allSatisfy { (try? EventDecoder(today: today).decode($0)) != nil }
+            }
+            return true
+        } else if name.hasPrefix("response--") {
+            return (try? ResponseDecoder.decode(value)) != nil
         }
         throw CommandFailure(message: "\(name) does not name its schema")
     }
 
     @Test func thereAreExamplesOfEveryKind() {
         let all = Self.examples()
-        for prefix in ["event--", "stored-event--", "at-result--"] {
+        for prefix in ["event--", "stored-event--", "at-result--", "request--", "response--"] {
             #expect(all.contains { $0.hasPrefix("examples/valid/\(prefix)") })
             #expect(all.contains { $0.hasPrefix("examples/invalid/\(prefix)") })
         }

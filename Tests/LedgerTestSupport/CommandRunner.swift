@@ -12,12 +12,14 @@ public struct CommandResult: Sendable {
 
 /// Runs the package's executables.
 public enum CommandRunner {
-    /// Runs `name` (a product of this package) with `arguments`, feeding `input` on standard input.
+    /// Runs `name` (a product of this package, or with `absolute` any program) with `arguments`,
+    /// feeding `input` on standard input.
     public static func run(
-        _ name: String, _ arguments: [String], input: String? = nil, environment: [String: String] = [:]
+        _ name: String, _ arguments: [String], input: String? = nil, environment: [String: String] = [:],
+        absolute: Bool = false
     ) throws -> CommandResult {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: Paths.products + "/" + name)
+        process.executableURL = URL(fileURLWithPath: absolute ? name : Paths.products + "/" + name)
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "LEDGER_DB")

@@ -3,14 +3,17 @@
 
 Usage: validate_examples.py SCHEMAS_DIR
 
-An example file named `<schema>--<what>.json` is validated against
-`SCHEMAS_DIR/<schema>.schema.json` with the JSON Schema draft 2020-12 validator
-and its format checker. Every `*.schema.json` under SCHEMAS_DIR is loaded so
-that `$ref`s between them resolve offline by `$id`.
+An example file named `<prefix>--<what>.json` is validated against the schema
+its prefix names (PREFIXES below: `event`, `stored-event`, `at-result`,
+`request`, `response`; any other top-level `SCHEMAS_DIR/<prefix>.schema.json`
+is found by its stem) with the JSON Schema draft 2020-12 validator and its
+format checker. Every `*.schema.json` under SCHEMAS_DIR is loaded so that
+`$ref`s between them resolve offline by `$id`.
 
 Prints one JSON object: {"examples/valid/event--x.json": true, ...} where true
 means "valid per the schema", and exits 0. Exits 2 with a message on stderr if
-a schema is itself invalid, a file is not JSON, or an example names no schema.
+a schema is itself invalid or one PREFIXES names is missing, a file is not
+JSON, or an example names no schema.
 Needs python3 and `jsonschema` (>= 4.0, for draft 2020-12); uses `referencing`
 when jsonschema is new enough (>= 4.18), else jsonschema.RefResolver.
 """
@@ -31,6 +34,16 @@ try:
 except ImportError as error:  # pragma: no cover
     fail("python3 jsonschema with draft 2020-12 support is required (%s)" % error)
 
+# Example prefix -> schema file (relative to SCHEMAS_DIR). Each must exist; a
+# top-level `<stem>.schema.json` not listed here is still found by its stem.
+PREFIXES = {
+    "event": "event.schema.json",
+    "stored-event": "stored-event.schema.json",
+    "at-result": "at-result.schema.json",
+    "request": "request.schema.json",
+    "response": "response.schema.json",
+}
+
 FORMAT_CHECKER = getattr(Draft202012Validator, "FORMAT_CHECKER", None)
 if FORMAT_CHECKER is None:  # jsonschema < 4.5
     FORMAT_CHECKER = jsonschema.draft202012_format_checker
@@ -47,8 +60,8 @@ def load_json(path, what):
 
 
 def load_schemas(root):
-    """Return {stem: schema} for top-level schemas and {$id: schema} for all."""
-    by_stem, by_id = {}, {}
+    """Return {prefix: schema} for the examples' prefixes and {$id: schema} for all."""
+    by_stem, by_id, by_path = {}, {}, {}
     for directory, subdirs, files in os.walk(root):
         subdirs[:] = sorted(d for d in subdirs if d != "examples")
         for name in sorted(files):
@@ -66,10 +79,17 @@ def load_schemas(root):
             if schema_id in by_id:
                 fail("schema %s repeats the $id %s" % (path, schema_id))
             by_id[schema_id] = schema
+            relative = os.path.relpath(path, root).replace(os.sep, "/")
+            by_path[relative] = schema
             if os.path.abspath(directory) == os.path.abspath(root):
                 by_stem[name[: -len(".schema.json")]] = schema
     if not by_stem:
         fail("no *.schema.json in %s" % root)
+    for prefix, relative in sorted(PREFIXES.items()):
+        if relative not in by_path:
+            fail("schema %s (for examples %s--*.json) is missing"
+                 % (os.path.join(root, relative), prefix))
+        by_stem[prefix] = by_path[relative]
     return by_stem, by_id
 
 

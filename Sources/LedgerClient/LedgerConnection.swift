@@ -1,0 +1,135 @@
+import LedgerCore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A blocking connection to `ledgerd`'s Unix socket speaking the NDJSON protocol: one request
+/// per line, one response per line (or a stream of lines for `export` and `subscribe`).
+public final class LedgerConnection {
+    /// The default socket path.
+    public static let defaultPath = "/run/ledger/ledger.sock"
+
+    private let descriptor: Int32
+    private var buffer: [UInt8] = []
+    private var start = 0
+    /// The socket path connected to.
+    public let path: String
+
+    /// Connects to the socket at `path`.
+    public init(path: String) throws(ClientError) {
+        self.path = path
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw .unreachable(path: path, reason: String(cString: strerror(errno))) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        let capacity = MemoryLayout.size(ofValue: address.sun_path)
+        guard bytes.count < capacity else {
+            close(fd)
+            throw .unreachable(path: path, reason: "the path is longer than \(capacity - 1) bytes")
+        }
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            for (index, byte) in bytes.enumerated() { raw[index] = byte }
+        }
+        let status = withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
+        }
+        guard status == 0 else {
+            let reason = String(cString: strerror(errno))
+            close(fd)
+            throw .unreachable(path: path, reason: reason)
+        }
+        descriptor = fd
+    }
+
+    deinit {
+        close(descriptor)
+    }
+
+    /// Sends one request line.
+    public func send(_ request: JSONValue) throws(ClientError) {
+        var bytes: [UInt8] = []
+        CanonicalJSON.encode(request, sortKeys: false, into: &bytes)
+        bytes.append(UInt8(ascii: "\n"))
+        try send(raw: bytes)
+    }
+
+    /// Sends bytes as they are: for a line that is already encoded, or deliberately malformed.
+    public func send(raw bytes: [UInt8]) throws(ClientError) {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBytes { raw in
+                Glibc.send(descriptor, raw.baseAddress, raw.count, Int32(MSG_NOSIGNAL))
+            }
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw .broken(String(cString: strerror(errno)))
+            }
+            offset += written
+        }
+    }
+
+    /// The next response line, parsed; nil when the daemon closed the connection.
+    public func receive() throws(ClientError) -> JSONValue? {
+        guard let line = try readLine() else { return nil }
+        do {
+            return try JSONParser.parse(line)
+        } catch {
+            throw .broken("the daemon sent a line that is not JSON: \(error.message)")
+        }
+    }
+
+    /// Sends a request and returns its response, throwing the daemon's error if it answers with one.
+    public func request(_ request: JSONValue) throws(ClientError) -> JSONObject {
+        try send(request)
+        guard let response = try receive() else { throw .broken("the daemon closed the connection") }
+        return try Self.successful(response)
+    }
+
+    /// The response object when `ok` is true; the daemon's error otherwise.
+    public static func successful(_ response: JSONValue) throws(ClientError) -> JSONObject {
+        guard case .object(let object) = response else { throw .broken("a response is not an object") }
+        if case .bool(false)? = object["ok"] {
+            guard case .object(let error)? = object["error"] else { throw .broken("an error response without error") }
+            throw .refused(
+                code: error["code"]?.stringValue ?? "unknown",
+                message: error["message"]?.stringValue ?? "",
+                index: error["index"]?.integerValue.map(Int.init),
+                field: error["field"]?.stringValue
+            )
+        }
+        return object
+    }
+
+    private func readLine() throws(ClientError) -> [UInt8]? {
+        while true {
+            if let newline = buffer[start...].firstIndex(of: UInt8(ascii: "\n")) {
+                let line = Array(buffer[start..<newline])
+                start = newline + 1
+                if start > 1 << 16 {
+                    buffer.removeFirst(start)
+                    start = 0
+                }
+                return line
+            }
+            var chunk = [UInt8](repeating: 0, count: 1 << 16)
+            let count = chunk.withUnsafeMutableBytes { raw in recv(descriptor, raw.baseAddress, raw.count, 0) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw .broken(String(cString: strerror(errno)))
+            }
+            if count == 0 {
+                if start < buffer.count {
+                    let rest = Array(buffer[start...])
+                    start = buffer.count
+                    return rest
+                }
+                return nil
+            }
+            buffer.append(contentsOf: chunk[0..<count])
+        }
+    }
+}

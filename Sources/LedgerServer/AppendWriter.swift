@@ -1,0 +1,111 @@
+import LedgerProtocol
+import Dispatch
+import LedgerCore
+import LedgerStore
+import Synchronization
+
+/// The single writer: appends from every connection are queued, and each time the writer is
+/// free it commits everything queued in one LMDB transaction (group commit), so many clients
+/// share one fsync. A request is answered only after its transaction is durably committed.
+public final class AppendWriter: Sendable {
+    private typealias Reply = CheckedContinuation<Result<AppendReport, ProtocolError>, Never>
+
+    private struct State {
+        var queue: [(batch: [PendingEvent], reply: Reply)] = []
+        var heartbeats: [CheckedContinuation<Void, Never>] = []
+        var draining = false
+    }
+
+    private let log: EventLog
+    private let feed: CommitFeed
+    private let clock: @Sendable () -> Timestamp
+    private let state = Mutex(State())
+    private let queue = DispatchQueue(label: "ledger.writer")
+    private let committedEvents = Atomic<Int>(0)
+    private let commits = Atomic<Int>(0)
+
+    /// A writer for `log` that publishes each commit's head to `feed`.
+    public init(log: EventLog, feed: CommitFeed, clock: @escaping @Sendable () -> Timestamp = SystemClock.now) {
+        self.log = log
+        self.feed = feed
+        self.clock = clock
+    }
+
+    /// Events appended since start.
+    public var appendedEvents: Int { committedEvents.load(ordering: .relaxed) }
+    /// Transactions committed since start.
+    public var commitCount: Int { commits.load(ordering: .relaxed) }
+
+    /// Appends one batch atomically, returning once it is durably committed (or refused).
+    public func append(_ batch: [PendingEvent]) async -> Result<AppendReport, ProtocolError> {
+        await withCheckedContinuation { (reply: Reply) in
+            let start = state.withLock { state -> Bool in
+                state.queue.append((batch, reply))
+                return startDraining(&state)
+            }
+            if start { queue.async { self.drain() } }
+        }
+    }
+
+    /// Returns once the writer has gone round its loop: proof of life for the watchdog.
+    public func heartbeat() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let start = state.withLock { state -> Bool in
+                state.heartbeats.append(continuation)
+                return startDraining(&state)
+            }
+            if start { queue.async { self.drain() } }
+        }
+    }
+
+    private func startDraining(_ state: inout State) -> Bool {
+        if state.draining { return false }
+        state.draining = true
+        return true
+    }
+
+    private func drain() {
+        while true {
+            let (work, heartbeats) = state.withLock { state in
+                let taken = (state.queue, state.heartbeats)
+                state.queue = []
+                state.heartbeats = []
+                if taken.0.isEmpty && taken.1.isEmpty { state.draining = false }
+                return taken
+            }
+            for heartbeat in heartbeats { heartbeat.resume() }
+            if work.isEmpty {
+                if heartbeats.isEmpty { return }
+                continue
+            }
+            commit(work)
+        }
+    }
+
+    private func commit(_ work: [(batch: [PendingEvent], reply: Reply)]) {
+        do {
+            let results = try log.appendGroup(work.map(\.batch), now: clock())
+            commits.add(1, ordering: .relaxed)
+            var appended = 0
+            for (item, result) in zip(work, results) {
+                switch result {
+                case .success(let report):
+                    appended += report.appended
+                    item.reply.resume(returning: .success(report))
+                case .failure(let error):
+                    item.reply.resume(returning: .failure(ProtocolError(error)))
+                }
+            }
+            committedEvents.add(appended, ordering: .relaxed)
+            if appended > 0, let head = try? log.head() {
+                feed.publish(head: head.seq)
+            }
+        } catch let error as StoreError {
+            for item in work { item.reply.resume(returning: .failure(ProtocolError(error))) }
+        } catch {
+            for item in work {
+                item.reply.resume(returning: .failure(ProtocolError(.internal, "append failed: \(error)")))
+            }
+        }
+    }
+}

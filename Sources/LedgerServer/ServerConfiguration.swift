@@ -1,0 +1,29 @@
+/// How the daemon serves: where, for whom, and within which limits.
+public struct ServerConfiguration: Sendable {
+    /// Where to listen when no socket is handed over.
+    public enum Listener: Sendable {
+        /// Bind this path (an existing socket file is replaced).
+        case path(String)
+        /// Serve on a listening socket handed over by systemd.
+        case descriptor(Int32)
+    }
+
+    /// The socket.
+    public var listener: Listener
+    /// Group id whose members may append (besides root and the daemon's own user).
+    public var writersGroup: UInt32?
+    /// The longest request line, in bytes.
+    public var maximumLineLength = 1 << 20
+    /// The most connections served at once; more are told so and closed.
+    public var maximumConnections = 256
+    /// A connection with no request for this long is closed (subscribers excepted).
+    public var idleTimeout: Duration = .seconds(300)
+    /// How far a subscriber may fall behind the head before it is told and dropped.
+    public var maximumSubscriberLag: UInt64 = 100_000
+
+    /// A configuration with the defaults.
+    public init(listener: Listener, writersGroup: UInt32?) {
+        self.listener = listener
+        self.writersGroup = writersGroup
+    }
+}

@@ -1,0 +1,113 @@
+import ArgumentParser
+import LedgerServer
+import LedgerStore
+import LedgerSystemd
+import Logging
+import ServiceLifecycle
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `ledgerd`: the ledger daemon.
+@main
+struct LedgerdCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ledgerd",
+        abstract: "Serve a commitment ledger on a Unix socket (NDJSON requests, one per line).",
+        discussion: """
+            Run by systemd (Type=notify, socket activation through LISTEN_FDS) or by hand. Root, the \
+            daemon's own user and members of the writers group may append; anyone who can connect may read.
+            """
+    )
+
+    @Option(name: .customLong("state-dir"), help: ArgumentHelp(
+        "The directory of the ledger's LMDB environment (default: $STATE_DIRECTORY, else /var/lib/ledger).", valueName: "dir"
+    ))
+    var stateDirectory: String?
+
+    @Option(help: ArgumentHelp("The socket to listen on when systemd hands over none.", valueName: "path"))
+    var socket = "/run/ledger/ledger.sock"
+
+    @Option(name: .customLong("writers-group"), help: ArgumentHelp("The group whose members may append.", valueName: "name"))
+    var writersGroup = "ledger"
+
+    @Option(name: .customLong("max-line-bytes"), help: "The longest request line accepted.")
+    var maximumLineBytes = 1 << 20
+
+    @Option(name: .customLong("max-connections"), help: "The most connections served at once.")
+    var maximumConnections = 256
+
+    @Option(name: .customLong("idle-timeout"), help: "Seconds after which a connection that sends nothing is closed.")
+    var idleTimeout = 300
+
+    @Option(name: .customLong("max-store-mib"), help: "The most the store may grow to, in MiB; beyond it appends get storage_full.")
+    var maximumStoreMiB = 65_536
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel: Logger.Level = .info
+
+    func run() async throws {
+        let level = logLevel
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "ledgerd")
+        let notifier = SystemdNotifier.fromProcessEnvironment()
+        let handed = ListenedSockets.takeFromProcess()
+        let directory = stateDirectory ?? (getenv("STATE_DIRECTORY").map { String(cString: $0) }.flatMap { $0.split(separator: ":").first.map(String.init) }) ?? "/var/lib/ledger"
+
+        var storeOptions = EventLog.Options()
+        storeOptions.maximumMapSize = max(maximumStoreMiB, 1) << 20
+        let log: EventLog
+        do {
+            log = try EventLog(path: directory, options: storeOptions)
+        } catch {
+            logger.critical("cannot open the store", metadata: ["dir": "\(directory)", "error": "\(error)"])
+            throw ExitCode.failure
+        }
+        // Members of the daemon's group may open the store directly (`ledger --db`) beside it:
+        // an LMDB reader needs to write its slot in lock.mdb.
+        chmod(directory + "/lock.mdb", 0o660)
+        let listener: ServerConfiguration.Listener
+        if let descriptor = handed.first {
+            guard ListenedSockets.isListeningUnixStream(descriptor) else {
+                logger.critical("the socket systemd handed over is not a listening Unix stream socket", metadata: ["fd": "\(descriptor)"])
+                throw ExitCode.failure
+            }
+            listener = .descriptor(descriptor)
+        } else {
+            listener = .path(socket)
+        }
+        let group = PeerCredentials.groupID(named: writersGroup)
+        if group == nil {
+            logger.notice("no such writers group: only root and the daemon's own user may append", metadata: ["group": "\(writersGroup)"])
+        }
+        var configuration = ServerConfiguration(listener: listener, writersGroup: group)
+        configuration.maximumLineLength = max(maximumLineBytes, 1024)
+        configuration.maximumConnections = max(maximumConnections, 1)
+        configuration.idleTimeout = .seconds(max(idleTimeout, 1))
+
+        let daemon = try LedgerDaemon(log: log, configuration: configuration, logger: logger, notifier: notifier)
+        var services: [any Service] = [daemon]
+        if let notifier, let interval = SystemdNotifier.watchdogInterval(environment: environment(), pid: getpid()) {
+            services.append(Watchdog(notifier: notifier, writer: daemon.writer, interval: interval, logger: logger))
+        }
+        let serviceGroup = ServiceGroup(
+            configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        )
+        try await serviceGroup.run()
+    }
+
+    private func environment() -> [String: String] {
+        var result: [String: String] = [:]
+        for key in ["WATCHDOG_USEC", "WATCHDOG_PID"] {
+            if let value = getenv(key) { result[key] = String(cString: value) }
+        }
+        return result
+    }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}

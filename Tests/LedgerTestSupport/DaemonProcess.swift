@@ -1,0 +1,117 @@
+import Foundation
+
+/// A real `ledgerd` started on a temporary socket and state directory, as a test's server.
+public final class DaemonProcess: @unchecked Sendable {
+    // @unchecked: the process handle is only touched by the test that owns this launcher.
+
+    /// The scratch directory holding the state directory and the socket.
+    public let directory: TemporaryDirectory
+    /// The socket path.
+    public let socket: String
+    /// The state directory.
+    public let stateDirectory: String
+    /// The running process.
+    public private(set) var process: Process
+    private let arguments: [String]
+    private let environment: [String: String]
+    /// Where the daemon's standard error goes.
+    public let logFile: String
+
+    /// Starts `ledgerd` and waits until its socket accepts connections.
+    public init(arguments: [String] = [], environment: [String: String] = [:], directory: TemporaryDirectory? = nil) throws {
+        let directory = try directory ?? TemporaryDirectory("ledgerd")
+        self.directory = directory
+        socket = directory.appending("ledger.sock")
+        stateDirectory = directory.appending("state")
+        logFile = directory.appending("ledgerd.log")
+        self.arguments = arguments
+        self.environment = environment
+        process = Process()
+        try start()
+    }
+
+    /// The daemon's log so far.
+    public var log: String { (try? String(contentsOfFile: logFile, encoding: .utf8)) ?? "" }
+
+    /// Starts (or restarts) the daemon over the same state directory.
+    public func start() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Paths.products + "/ledgerd")
+        process.arguments = ["--state-dir", stateDirectory, "--socket", socket] + arguments
+        var env = ProcessInfo.processInfo.environment
+        for key in ["NOTIFY_SOCKET", "LISTEN_FDS", "LISTEN_PID", "WATCHDOG_USEC", "WATCHDOG_PID"] { env[key] = nil }
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
+        if !FileManager.default.fileExists(atPath: logFile) {
+            _ = FileManager.default.createFile(atPath: logFile, contents: nil)
+        }
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logFile))
+        log.seekToEndOfFile()
+        process.standardError = log
+        process.standardOutput = log
+        try process.run()
+        self.process = process
+        try waitUntilServing()
+    }
+
+    /// Waits until the socket accepts a connection (at most 20 s).
+    public func waitUntilServing() throws {
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline {
+            if Self.canConnect(socket) { return }
+            guard process.isRunning else {
+                throw DaemonFailure(message: "ledgerd exited with status \(process.terminationStatus): \(log)")
+            }
+            usleep(20_000)
+        }
+        throw DaemonFailure(message: "ledgerd did not start serving: \(log)")
+    }
+
+    /// Sends a signal and waits for the process to exit; returns its exit status.
+    @discardableResult
+    public func stop(signal: Int32 = SIGTERM) -> Int32 {
+        if process.isRunning { kill(process.processIdentifier, signal) }
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    /// How the process ended.
+    public var terminationReason: Process.TerminationReason { process.terminationReason }
+
+    deinit {
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+
+    /// Whether something accepts connections on the Unix socket at `path`.
+    public static func canConnect(_ path: String) -> Bool {
+        let fd = Foundation.socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            for (index, byte) in path.utf8.prefix(raw.count - 1).enumerated() { raw[index] = byte }
+        }
+        return withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) == 0
+            }
+        }
+    }
+}
+
+/// The daemon did not start or stop as expected.
+public struct DaemonFailure: Error, CustomStringConvertible {
+    /// What happened, with the daemon's log.
+    public let message: String
+    /// The message.
+    public var description: String { message }
+
+    /// A failure with its message.
+    public init(message: String) {
+        self.message = message
+    }
+}
