@@ -107,7 +107,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LedgerSystemdTests",
-            dependencies: ["LedgerSystemd"]
+            dependencies: ["LedgerSystemd", "LedgerTestSupport"]
         ),
         .testTarget(
             name: "LedgerServerTests",

@@ -11,12 +11,21 @@ struct Connection: Sendable {
     let refused: Bool
 }
 
-/// What a connection is doing, shared between its task, its idle timer and the shutdown.
+/// What a connection is doing, shared between its task, its line decoder, its idle timer and the
+/// shutdown: on shutdown a connection closes only once it has answered every request it has
+/// received, including one whose bytes were still arriving.
 final class ConnectionState: Sendable {
     private struct Flags {
+        /// A request is being answered.
         var busy = false
+        /// Complete lines decoded but not yet taken by the connection's task.
+        var queued = 0
+        /// Part of a line has arrived.
+        var receiving = false
         var subscribed = false
         var closing = false
+
+        var isQuiet: Bool { !busy && queued == 0 && !receiving }
     }
 
     private let flags = Mutex(Flags())
@@ -26,12 +35,23 @@ final class ConnectionState: Sendable {
         self.channel = channel
     }
 
-    /// Marks a request as started; false when the daemon is shutting the connection down.
-    func begin() -> Bool {
+    /// The decoder delivered a complete line.
+    func lineDecoded() { flags.withLock { $0.queued += 1 } }
+
+    /// The decoder holds (or no longer holds) part of a line.
+    func partialLine(_ receiving: Bool) {
+        let closeNow = flags.withLock { flags -> Bool in
+            flags.receiving = receiving
+            return flags.closing && flags.isQuiet
+        }
+        if closeNow { channel.close(promise: nil) }
+    }
+
+    /// Marks a request as taken up.
+    func begin() {
         flags.withLock { flags in
-            if flags.closing { return false }
+            flags.queued = max(0, flags.queued - 1)
             flags.busy = true
-            return true
         }
     }
 
@@ -39,7 +59,7 @@ final class ConnectionState: Sendable {
     func end() -> Bool {
         flags.withLock { flags in
             flags.busy = false
-            return flags.closing
+            return flags.closing && flags.isQuiet
         }
     }
 
@@ -50,11 +70,11 @@ final class ConnectionState: Sendable {
     /// False once the client went away or the daemon is shutting the connection down.
     var isOpen: Bool { channel.isActive && !flags.withLock { $0.closing } }
 
-    /// Asks the connection to close once its request in flight is answered.
+    /// Asks the connection to close once it has answered everything it has received.
     func shutDown() {
         let closeNow = flags.withLock { flags -> Bool in
             flags.closing = true
-            return !flags.busy || flags.subscribed
+            return flags.isQuiet || flags.subscribed
         }
         if closeNow { channel.close(promise: nil) }
     }

@@ -25,6 +25,10 @@ public final class LedgerDaemon: Service, Sendable {
     public let writer: AppendWriter
     private let statistics = ServerStatistics()
     private let connections = Mutex<[ObjectIdentifier: ConnectionState]>([:])
+    private let serving = Atomic<Bool>(false)
+
+    /// Whether the socket is listening and READY=1 was sent.
+    public var isServing: Bool { serving.load(ordering: .acquiring) }
 
     /// A daemon over `log`, telling systemd how it goes through `notifier` when there is one.
     public init(log: EventLog, configuration: ServerConfiguration, logger: Logger, notifier: SystemdNotifier?) throws {
@@ -41,6 +45,7 @@ public final class LedgerDaemon: Service, Sendable {
         let server = try await bind()
         let head = feed.head
         try? notifier?.ready(status: "serving \(head) events")
+        serving.store(true, ordering: .releasing)
         logger.info("ready", metadata: ["events": "\(head)", "socket": "\(describe(configuration.listener))"])
         let handler = RequestHandler(
             log: log, writer: writer, feed: feed, statistics: statistics, configuration: configuration,
@@ -84,7 +89,7 @@ public final class LedgerDaemon: Service, Sendable {
                 let state = ConnectionState(channel: channel)
                 self.connections.withLock { $0[ObjectIdentifier(channel)] = state }
                 let sync = channel.pipeline.syncOperations
-                try sync.addHandler(ByteToMessageHandler(LineFrameDecoder(maximumLength: configuration.maximumLineLength)))
+                try sync.addHandler(ByteToMessageHandler(LineFrameDecoder(maximumLength: configuration.maximumLineLength, state: state)))
                 try sync.addHandler(IdleStateHandler(readTimeout: TimeAmount.nanoseconds(
                     Int64(configuration.idleTimeout.components.seconds) * 1_000_000_000
                 )))
@@ -123,7 +128,7 @@ public final class LedgerDaemon: Service, Sendable {
                     return
                 }
                 for try await frame in inbound {
-                    guard connection.state.begin() else { return }
+                    connection.state.begin()
                     let next = try await handler.respond(
                         to: frame, peer: connection.peer, state: connection.state, outbound: outbound
                     )

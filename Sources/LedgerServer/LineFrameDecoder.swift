@@ -14,28 +14,39 @@ struct LineFrameDecoder: ByteToMessageDecoder {
     typealias InboundOut = RequestFrame
 
     let maximumLength: Int
+    let state: ConnectionState
     private var discarding = false
     private var discarded = 0
+    /// How far into the buffered partial line the search for its newline has got, so a long
+    /// line arriving in many reads is scanned once, not once per read.
+    private var scanned = 0
 
-    init(maximumLength: Int) {
+    init(maximumLength: Int, state: ConnectionState) {
         self.maximumLength = maximumLength
+        self.state = state
     }
 
     mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
-        guard let newline = buffer.readableBytesView.firstIndex(of: UInt8(ascii: "\n")) else {
+        let unscanned = buffer.readableBytesView.dropFirst(min(scanned, buffer.readableBytes))
+        guard let newline = unscanned.firstIndex(of: UInt8(ascii: "\n")) else {
+            scanned = buffer.readableBytes
             if discarding || buffer.readableBytes > maximumLength {
                 discarding = true
                 discarded += buffer.readableBytes
                 buffer.moveReaderIndex(to: buffer.writerIndex)
+                scanned = 0
             }
+            state.partialLine(true)
             return .needMoreData
         }
+        scanned = 0
         let length = newline - buffer.readerIndex
         if discarding || length > maximumLength {
             buffer.moveReaderIndex(forwardBy: length + 1)
-            context.fireChannelRead(wrapInboundOut(.tooLong(discarded + length)))
+            let total = discarded + length
             discarding = false
             discarded = 0
+            deliver(.tooLong(total), buffer, context)
             return .continue
         }
         var line = buffer.readSlice(length: length) ?? ByteBuffer()
@@ -43,20 +54,27 @@ struct LineFrameDecoder: ByteToMessageDecoder {
         if line.readableBytesView.last == UInt8(ascii: "\r") {
             line = line.getSlice(at: line.readerIndex, length: line.readableBytes - 1) ?? line
         }
-        context.fireChannelRead(wrapInboundOut(.line(line)))
+        deliver(.line(line), buffer, context)
         return .continue
+    }
+
+    private func deliver(_ frame: RequestFrame, _ buffer: ByteBuffer, _ context: ChannelHandlerContext) {
+        state.lineDecoded()
+        state.partialLine(buffer.readableBytes > 0)
+        context.fireChannelRead(wrapInboundOut(frame))
     }
 
     mutating func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) throws -> DecodingState {
         while try decode(context: context, buffer: &buffer) == .continue {}
         // A last request without its newline is still a request.
         if buffer.readableBytes > 0 {
-            if discarding || buffer.readableBytes > maximumLength {
-                context.fireChannelRead(wrapInboundOut(.tooLong(discarded + buffer.readableBytes)))
-            } else if let line = buffer.readSlice(length: buffer.readableBytes) {
-                context.fireChannelRead(wrapInboundOut(.line(line)))
+            let remaining = buffer.readableBytes
+            if discarding || remaining > maximumLength {
+                buffer.moveReaderIndex(to: buffer.writerIndex)
+                deliver(.tooLong(discarded + remaining), buffer, context)
+            } else if let line = buffer.readSlice(length: remaining) {
+                deliver(.line(line), buffer, context)
             }
-            buffer.moveReaderIndex(to: buffer.writerIndex)
         }
         return .needMoreData
     }

@@ -93,7 +93,7 @@ struct LedgerdCommand: AsyncParsableCommand {
         let daemon = try LedgerDaemon(log: log, configuration: configuration, logger: logger, notifier: notifier)
         var services: [any Service] = [daemon]
         if let notifier, let interval = SystemdNotifier.watchdogInterval(environment: environment(), pid: getpid()) {
-            services.append(Watchdog(notifier: notifier, writer: daemon.writer, interval: interval, logger: logger))
+            services.append(Watchdog(notifier: notifier, daemon: daemon, interval: interval, logger: logger))
         }
         let serviceGroup = ServiceGroup(
             configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)

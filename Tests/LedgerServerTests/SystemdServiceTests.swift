@@ -1,0 +1,132 @@
+import Foundation
+import LedgerClient
+import LedgerCore
+import LedgerTestSupport
+import Testing
+
+/// The daemon speaks systemd's protocols itself; these tests play systemd's part with its own
+/// tools and sockets (DESIGN section 9).
+@Suite(.serialized) struct SystemdServiceTests {
+    @Test func readyOnlyOnceServingThenWatchdogThenStopping() throws {
+        let notify = try DatagramReceiver(filePath: ())
+        let daemon = try DaemonProcess(environment: ["NOTIFY_SOCKET": notify.notifyPath, "WATCHDOG_USEC": "200000"])
+        let ready = try #require(notify.receive())
+        #expect(ready.hasPrefix("READY=1\nSTATUS=serving 0 events"))
+        // READY=1 came after the socket was listening.
+        #expect(DaemonProcess.canConnect(daemon.socket))
+        var sawWatchdog = false
+        for _ in 0..<5 where !sawWatchdog {
+            sawWatchdog = notify.receive() == "WATCHDOG=1"
+        }
+        #expect(sawWatchdog)
+        kill(daemon.process.processIdentifier, SIGTERM)
+        var sawStopping = false
+        for _ in 0..<10 where !sawStopping {
+            guard let message = notify.receive() else { break }
+            sawStopping = message == "STOPPING=1"
+        }
+        #expect(sawStopping)
+        #expect(daemon.stop() == 0)
+        #expect(daemon.terminationReason == .exit)
+    }
+
+    @Test func sigtermFinishesTheAppendInFlightAndExitsZero() throws {
+        let daemon = try DaemonProcess(arguments: ["--max-line-bytes", "\(16 << 20)"])
+        let client = try LedgerConnection(path: daemon.socket)
+        _ = try client.append([Events.announced("plan", amount: 1_000)])
+        // Large enough that the daemon is still committing it when SIGTERM arrives.
+        let events = (0..<20_000).map { Events.event("funded", "plan", on: "2025-02-01", #""amount_pence":1"#, id: "f\($0)") }
+        try client.send(raw: Array((#"{"op":"append","events":[\#(events.joined(separator: ","))]}"# + "\n").utf8))
+        usleep(150_000)
+        kill(daemon.process.processIdentifier, SIGTERM)
+        let response = try #require(try client.receive()?.objectValue)
+        #expect(response.int("appended") == 20_000, "\(response)")
+        #expect(daemon.stop() == 0)
+        #expect(daemon.log.contains("shutting down"))
+        try daemon.start()
+        #expect(try LedgerConnection(path: daemon.socket).call(#"{"op":"stats"}"#).int("events") == 20_001)
+        #expect(daemon.stop() == 0)
+    }
+
+    @Test func servesOnASocketHandedOverBySystemdSocketActivate() throws {
+        let directory = try TemporaryDirectory("ledgerd-activate")
+        let socket = directory.appending("activated.sock")
+        let activator = Process()
+        activator.executableURL = URL(fileURLWithPath: "/usr/bin/systemd-socket-activate")
+        activator.arguments = ["-l", socket, Paths.products + "/ledgerd", "--state-dir", directory.appending("state"), "--socket", directory.appending("unused.sock")]
+        let log = directory.appending("activate.log")
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
+        activator.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        try activator.run()
+        defer {
+            kill(activator.processIdentifier, SIGTERM)
+            activator.waitUntilExit()
+        }
+        let deadline = Date().addingTimeInterval(10)
+        while !DaemonProcess.canConnect(socket) && Date() < deadline { usleep(20_000) }
+        let client = try LedgerConnection(path: socket)
+        #expect(try client.call(#"{"op":"ping"}"#)["pong"] == .bool(true))
+        let lines = try String(contentsOfFile: Paths.exampleLedger, encoding: .utf8).split(separator: "\n").map(String.init)
+        #expect(try client.append(lines).int("appended") == 24)
+        // The daemon took the handed socket and never bound its own path.
+        #expect(!FileManager.default.fileExists(atPath: directory.appending("unused.sock")))
+        let logText = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        #expect(logText.contains("fd 3 from systemd"), "\(logText)")
+    }
+
+    @Test func afterKillNineEveryAcknowledgedEventIsThereOnce() async throws {
+        let daemon = try DaemonProcess()
+        _ = try LedgerConnection(path: daemon.socket).append([Events.announced("plan", amount: 1_000)])
+        let socket = daemon.socket
+        let acknowledged = try await withThrowingTaskGroup(of: [String].self) { group in
+            for writer in 0..<8 {
+                group.addTask {
+                    var ids: [String] = []
+                    guard let client = try? LedgerConnection(path: socket) else { return ids }
+                    for number in 0..<500 {
+                        let id = "w\(writer)-\(number)"
+                        guard let response = try? client.append([Events.event(
+                            "funded", "plan", on: "2025-02-01", #""amount_pence":1"#, id: id
+                        )]), response["ok"] == .bool(true) else { return ids }
+                        ids.append(id)
+                    }
+                    return ids
+                }
+            }
+            group.addTask {
+                try await Task.sleep(for: .milliseconds(300))
+                kill(daemon.process.processIdentifier, SIGKILL)
+                return []
+            }
+            var all: [String] = []
+            for try await ids in group { all += ids }
+            return all
+        }
+        daemon.stop()
+        #expect(!acknowledged.isEmpty)
+        try daemon.start()
+        let client = try LedgerConnection(path: daemon.socket)
+        try client.send(JSONParser.parse(#"{"op":"export"}"#))
+        var ids: [String] = []
+        var seqs: [Int64] = []
+        while let line = try client.receive()?.objectValue, let event = line["event"]?.objectValue {
+            seqs.append(event.int("seq"))
+            if let id = event["id"]?.stringValue, id.hasPrefix("w") { ids.append(id) }
+        }
+        #expect(seqs == Array(1...Int64(seqs.count)))
+        #expect(Set(ids).count == ids.count)
+        #expect(Set(acknowledged).isSubset(of: Set(ids)))
+        #expect(try client.call(#"{"op":"verify"}"#)["intact"] == .bool(true))
+        #expect(daemon.stop() == 0)
+    }
+
+    @Test func theUnitsVerifyAndTheServiceIsHardened() throws {
+        let result = try CommandRunner.run(
+            "/bin/bash", [Paths.packageRoot + "/deploy/check-units.sh", Paths.products + "/ledgerd"], absolute: true
+        )
+        #expect(result.status == 0, "\(result.output)\(result.errors)")
+        let exposure = result.output.split(separator: "\n").first { $0.hasPrefix("exposure ") }
+        let figure = exposure.flatMap { Double($0.dropFirst("exposure ".count)) }
+        #expect(figure != nil && figure! <= 1.0, "\(result.output)")
+    }
+}
