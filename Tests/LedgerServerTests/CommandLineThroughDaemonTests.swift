@@ -1,0 +1,119 @@
+import Foundation
+import LedgerClient
+import LedgerCore
+import LedgerTestSupport
+import Testing
+
+/// `ledger` talking to a real `ledgerd`, and the daemon's limits.
+@Suite(.serialized) struct CommandLineThroughDaemonTests {
+    @Test func everyCommandAnswersAsTheEmbeddedLedgerDoes() throws {
+        let daemon = try DaemonProcess()
+        let socket = ["--socket", daemon.socket]
+        let append = try CommandRunner.run("ledger", ["append", Paths.exampleLedger] + socket)
+        #expect(append.output == "appended 24, duplicates 0, seq 1–24\n", "\(append.errors)")
+        // LMDB lets a reader process open the environment beside the daemon.
+        let direct = ["--db", daemon.stateDirectory]
+        for command in [
+            ["at", "2025-04-15"], ["at", "2025-04-15", "--format", "json"], ["at", "2025-04-15", "--format", "csv"],
+            ["at", "2025-04-15", "--department", "home-office"], ["history", "grooming-gangs-action-plan"],
+            ["history", "hillsborough-law", "--format", "json"], ["diff", "2025-01-15", "2025-03-01"],
+            ["export"], ["export", "--from-seq", "20"], ["verify"],
+        ] {
+            let viaDaemon = try CommandRunner.run("ledger", command + socket)
+            let embedded = try CommandRunner.run("ledger", command + direct)
+            #expect(viaDaemon.status == 0, "\(command): \(viaDaemon.errors)")
+            #expect(viaDaemon.output == embedded.output, "\(command)")
+            #expect(!viaDaemon.output.isEmpty)
+        }
+        let stats = try CommandRunner.run("ledger", ["stats"] + socket)
+        #expect(stats.output.contains("events: 24\n"))
+        #expect(daemon.stop() == 0)
+    }
+
+    @Test func aLargeFileGoesInBatches() throws {
+        let daemon = try DaemonProcess()
+        let file = daemon.directory.appending("large.ndjson")
+        var lines = [Events.announced("plan", amount: 1_000_000_000)]
+        lines += (0..<12_000).map { Events.event("funded", "plan", on: "2025-02-01", #""amount_pence":1"#, id: "f\($0)") }
+        try lines.joined(separator: "\n").write(toFile: file, atomically: true, encoding: .utf8)
+        let result = try CommandRunner.run("ledger", ["append", file, "--socket", daemon.socket])
+        #expect(result.output == "appended 12001, duplicates 0, seq 1–12001\n", "\(result.errors)")
+        let stats = try LedgerConnection(path: daemon.socket).call(#"{"op":"stats"}"#)
+        #expect(stats.int("events") == 12_001)
+        #expect(stats.int("appends") > 1)
+        // A refusal in a later batch names its line and says what went in before it.
+        let bad = daemon.directory.appending("bad.ndjson")
+        var more = (0..<10_000).map { Events.event("funded", "plan", on: "2025-02-01", #""amount_pence":2"#, id: "g\($0)") }
+        more.append(Events.event("funded", "nowhere", on: "2025-02-01", #""amount_pence":2"#))
+        try more.joined(separator: "\n").write(toFile: bad, atomically: true, encoding: .utf8)
+        let refused = try CommandRunner.run("ledger", ["append", bad, "--socket", daemon.socket])
+        #expect(refused.status == 1)
+        #expect(refused.errors.contains("line 10001 (field line): unknown_line"), "\(refused.errors)")
+        #expect(refused.errors.contains(", duplicates 0, seq 12002–"))
+        #expect(refused.errors.contains("before it (lines up to "))
+        #expect(refused.errors.contains("sending the file again skips those as duplicates"))
+        #expect(daemon.stop() == 0)
+    }
+
+    @Test func tailFollowsTheLiveStream() throws {
+        let daemon = try DaemonProcess()
+        _ = try LedgerConnection(path: daemon.socket).append([Events.announced("plan", amount: 1_000)])
+        let tail = Process()
+        tail.executableURL = URL(fileURLWithPath: Paths.products + "/ledger")
+        tail.arguments = ["tail", "--format", "text", "--socket", daemon.socket]
+        let pipe = Pipe()
+        tail.standardOutput = pipe
+        try tail.run()
+        defer {
+            tail.terminate()
+            tail.waitUntilExit()
+        }
+        // Wait until tail has subscribed: two connections open.
+        let writer = try LedgerConnection(path: daemon.socket)
+        let deadline = Date().addingTimeInterval(10)
+        while try writer.call(#"{"op":"stats"}"#).int("connections") < 2 && Date() < deadline { usleep(20_000) }
+        _ = try writer.append([Events.event("funded", "plan", on: "2025-02-01", #""amount_pence":250000000"#)])
+        var output = Data()
+        while !output.contains(UInt8(ascii: "\n")) {
+            let chunk = pipe.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            output.append(chunk)
+        }
+        #expect(String(decoding: output, as: UTF8.self) == "#2 2025-02-01 plan funded +£2.5m\n")
+        #expect(daemon.stop() == 0)
+    }
+
+    @Test func withoutADaemonTheMessageSaysHowToStartOne() throws {
+        let result = try CommandRunner.run("ledger", ["at", "2025-04-15", "--socket", "/nonexistent/ledger.sock"])
+        #expect(result.status == 1)
+        #expect(result.errors.split(separator: "\n").count == 1)
+        #expect(result.errors.contains("cannot reach ledgerd at /nonexistent/ledger.sock"))
+        #expect(result.errors.contains("ledgerd --socket /nonexistent/ledger.sock --state-dir DIR"))
+        #expect(result.errors.contains("--db DIR"))
+    }
+
+    @Test func connectionsBeyondTheLimitAreToldSo() throws {
+        let daemon = try DaemonProcess(arguments: ["--max-connections", "2"])
+        let first = try LedgerConnection(path: daemon.socket)
+        // The start-up probe's connection may still be closing: wait until only ours is counted.
+        let deadline = Date().addingTimeInterval(10)
+        while try first.call(#"{"op":"stats"}"#).int("connections") > 1 && Date() < deadline { usleep(10_000) }
+        let second = try LedgerConnection(path: daemon.socket)
+        #expect(try second.call(#"{"op":"ping"}"#)["pong"] == .bool(true))
+        let third = try LedgerConnection(path: daemon.socket)
+        let refusal = try #require(try third.receive()?.objectValue)
+        #expect(refusal.errorCode == "too_many_connections")
+        #expect(try third.receive() == nil)
+        #expect(daemon.log.contains("connection refused"))
+        #expect(daemon.stop() == 0)
+    }
+
+    @Test func anIdleConnectionIsClosed() throws {
+        let daemon = try DaemonProcess(arguments: ["--idle-timeout", "1"])
+        let client = try LedgerConnection(path: daemon.socket)
+        #expect(try client.call(#"{"op":"ping"}"#)["pong"] == .bool(true))
+        usleep(1_600_000)
+        #expect(try client.receive() == nil)
+        #expect(daemon.stop() == 0)
+    }
+}
