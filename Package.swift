@@ -85,7 +85,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "ledger-bench",
-            dependencies: ["LedgerCore", "LedgerStore"]
+            dependencies: ["LedgerCore", "LedgerStore", "LedgerClient"]
         ),
         .target(
             name: "LedgerTestSupport",

@@ -12,13 +12,20 @@ struct BenchOptions {
     var batch = 1000
     var queries = 100
     var directory: String?
+    var socket = false
+    var singles = 8000
 
     static func parse(_ arguments: ArraySlice<String>) -> BenchOptions {
         var options = BenchOptions()
         var iterator = arguments.makeIterator()
         while let argument = iterator.next() {
+            if argument == "--socket" {
+                options.socket = true
+                continue
+            }
             let value = iterator.next() ?? ""
             switch argument {
+            case "--singles": options.singles = max(16, Int(value) ?? options.singles)
             case "--events": options.events = Int(value) ?? options.events
             case "--runs": options.runs = max(1, Int(value) ?? options.runs)
             case "--seed": options.seed = UInt64(value) ?? options.seed
@@ -26,7 +33,7 @@ struct BenchOptions {
             case "--queries": options.queries = max(1, Int(value) ?? options.queries)
             case "--db": options.directory = value
             default:
-                print("usage: ledger-bench [--events N] [--runs N] [--seed N] [--batch N] [--queries N] [--db DIR]")
+                print("usage: ledger-bench [--events N] [--runs N] [--seed N] [--batch N] [--queries N] [--db DIR] [--socket [--singles N]]")
                 exit(argument == "--help" ? 0 : 64)
             }
         }

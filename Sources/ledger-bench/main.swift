@@ -79,3 +79,19 @@ print("| verify the whole chain | \(milliseconds(verifySeconds)) |")
 print("| store bytes per event | \(storeBytes / max(appended, 1)) (\(storeBytes >> 20) MiB in use) |")
 
 if options.directory == nil { removeTree(directory) }
+
+if options.socket {
+    let socketEvents = min(options.events, 100_000)
+    let bench = SocketBenchmark(
+        events: socketEvents, singles: options.singles, connections: 16, seed: options.seed, runs: options.runs, dates: dates
+    )
+    let figures = try bench.run()
+    func p(_ runs: [[Double]], _ percent: Int) -> String { milliseconds(median(runs.map { percentile($0, percent) })) }
+    print("")
+    print("| through the daemon's socket | value |")
+    print("| --- | --- |")
+    print("| append, batches of 1000 (\(socketEvents) events) | \(Int(figures.batchedPerSecond)) events/s |")
+    print("| append, single events from 16 connections (\(options.singles) events) | \(Int(figures.singlesPerSecond)) events/s |")
+    print("| at, whole ledger: p50 / p99 | \(p(figures.wholeLatencies, 50)) / \(p(figures.wholeLatencies, 99)) |")
+    print("| at, one department: p50 / p99 | \(p(figures.departmentLatencies, 50)) / \(p(figures.departmentLatencies, 99)) |")
+}

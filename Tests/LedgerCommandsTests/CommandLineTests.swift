@@ -193,3 +193,14 @@ extension AtResult {
 struct CommandFailure: Error {
     let message: String
 }
+
+/// The benchmark at a tiny scale, so it cannot rot: it runs, and its two ways of answering agree.
+@Suite struct BenchmarkSmokeTests {
+    @Test func theBenchmarkRunsAndItsAnswersAgree() throws {
+        let result = try CommandRunner.run("ledger-bench", ["--events", "3000", "--runs", "1", "--queries", "5"])
+        #expect(result.status == 0, "\(result.output)\(result.errors)")
+        #expect(result.output.contains("| events appended | 3000 in batches of 1000 |"))
+        #expect(result.output.contains("| store bytes per event |"))
+        #expect(!result.output.contains("disagree"))
+    }
+}
