@@ -110,15 +110,11 @@ struct RequestHandler {
     }
 
     private func append(_ values: [JSONValue]) async -> JSONValue {
-        let today = SystemClock.now().londonDate
-        var pending: [PendingEvent] = []
-        pending.reserveCapacity(values.count)
-        for (index, value) in values.enumerated() {
-            do {
-                pending.append(try PendingEvent(value, today: today))
-            } catch {
-                return ProtocolError(error.at(index: index)).json
-            }
+        let pending: [PendingEvent]
+        do {
+            pending = try PendingEvent.batch(values, today: SystemClock.now().londonDate)
+        } catch {
+            return ProtocolError(error).json
         }
         switch await writer.append(pending) {
         case .success(let report):

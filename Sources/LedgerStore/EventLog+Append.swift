@@ -19,13 +19,9 @@ public struct PendingEvent: Sendable {
         input = object
         contentDigest = EventRecord.contentDigest(input: object, id: event.id)
     }
-}
 
-extension EventLog {
-    /// Appends a batch atomically: every event is stored, or none and the error names the first
-    /// event (by its index) that breaks a rule. Identical re-sends are counted as duplicates.
-    public func append(_ values: [JSONValue], now: Timestamp) throws -> AppendReport {
-        let today = now.londonDate
+    /// Decodes a batch, refusing it at the first event whose shape is wrong (the error carries its index).
+    public static func batch(_ values: [JSONValue], today: CivilDate) throws(ValidationError) -> [PendingEvent] {
         var pending: [PendingEvent] = []
         pending.reserveCapacity(values.count)
         for (index, value) in values.enumerated() {
@@ -35,7 +31,15 @@ extension EventLog {
                 throw error.at(index: index)
             }
         }
-        return try append(pending, now: now)
+        return pending
+    }
+}
+
+extension EventLog {
+    /// Appends a batch atomically: every event is stored, or none and the error names the first
+    /// event (by its index) that breaks a rule. Identical re-sends are counted as duplicates.
+    public func append(_ values: [JSONValue], now: Timestamp) throws -> AppendReport {
+        try append(PendingEvent.batch(values, today: now.londonDate), now: now)
     }
 
     /// Appends events already checked for shape, atomically.

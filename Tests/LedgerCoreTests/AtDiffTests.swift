@@ -5,16 +5,7 @@ import Testing
 /// What `ledger diff` reports between two dates.
 @Suite struct AtDiffTests {
     func result(_ lines: [String], at date: String) throws -> AtResult {
-        let decoder = EventDecoder(today: nil)
-        var byLine: [String: [StoredEvent]] = [:]
-        for (index, text) in lines.enumerated() {
-            let event = try decoder.decode(Events.json(text))
-            byLine[event.line, default: []].append(StoredEvent(
-                seq: UInt64(index + 1), recorded: Timestamp(millisecondsSinceEpoch: 0), event: event
-            ))
-        }
-        let day = try #require(CivilDate(iso: date))
-        return AtReport.build(at: day, knownAt: nil, states: byLine.values.compactMap { LineFold.state(of: $0, through: day) })
+        try Events.result(lines, at: try #require(CivilDate(iso: date)))
     }
 
     @Test func reportsEachKindOfChange() throws {

@@ -5,16 +5,7 @@ import Testing
 /// Departments, parents and children, totals and counts (DESIGN section 4).
 @Suite struct AtReportTests {
     func states(_ lines: [String], through date: String) throws -> [LineState] {
-        let decoder = EventDecoder(today: nil)
-        var byLine: [String: [StoredEvent]] = [:]
-        for (index, text) in lines.enumerated() {
-            let event = try decoder.decode(Events.json(text))
-            byLine[event.line, default: []].append(StoredEvent(
-                seq: UInt64(index + 1), recorded: Timestamp(millisecondsSinceEpoch: 0), event: event
-            ))
-        }
-        let day = try #require(CivilDate(iso: date))
-        return byLine.values.compactMap { LineFold.state(of: $0, through: day) }
+        try Events.states(lines, through: try #require(CivilDate(iso: date)))
     }
 
     let plan = [

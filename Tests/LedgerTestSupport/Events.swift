@@ -38,4 +38,22 @@ public enum Events {
         if let id { fields.append(#""id":"\#(id)""#) }
         return "{" + fields.joined(separator: ",") + "}"
     }
+
+    /// The `at` result of NDJSON events folded in memory (no store), numbered in the order given.
+    public static func result(_ lines: [String], at date: CivilDate, department: String? = nil) throws -> AtResult {
+        AtReport.build(at: date, knownAt: nil, states: try states(lines, through: date), department: department)
+    }
+
+    /// The states at the end of `date` of the lines of NDJSON events, folded in memory.
+    public static func states(_ lines: [String], through date: CivilDate) throws -> [LineState] {
+        let decoder = EventDecoder(today: nil)
+        var byLine: [String: [StoredEvent]] = [:]
+        for (index, text) in lines.enumerated() {
+            let event = try decoder.decode(json(text))
+            byLine[event.line, default: []].append(StoredEvent(
+                seq: UInt64(index + 1), recorded: Timestamp(millisecondsSinceEpoch: 0), event: event
+            ))
+        }
+        return byLine.values.compactMap { LineFold.state(of: $0, through: date) }
+    }
 }
