@@ -89,7 +89,7 @@ let package = Package(
         ),
         .target(
             name: "LedgerTestSupport",
-            dependencies: ["LedgerCore"],
+            dependencies: ["LedgerCore", "LedgerClient"],
             path: "Tests/LedgerTestSupport"
         ),
         .testTarget(

@@ -14,7 +14,7 @@ import Darwin
 /// one writer at a time; the map grows on `MDB_MAP_FULL` up to `Options.maximumMapSize`.
 public final class Environment: @unchecked Sendable {
     // @unchecked: the handle is only used through LMDB calls that are thread-safe with
-    // MDB_NOTLS; `mapSize` is touched only by the single writer, between transactions.
+    // MDB_NOTLS; the map size changes only under `resizeLock` held alone, with no transaction active.
 
     /// How an environment is opened.
     public struct Options: Sendable {
@@ -42,6 +42,7 @@ public final class Environment: @unchecked Sendable {
     public let options: Options
     private var currentMapSize: Int
     private var databases: [String: Database] = [:]
+    private let resizeLock = ResizeLock()
 
     /// Opens (creating if needed) the environment in directory `path`, and clears stale readers.
     public init(path: String, options: Options = Options()) throws(LMDBError) {
@@ -79,7 +80,7 @@ public final class Environment: @unchecked Sendable {
     }
 
     /// The current size of the map in bytes.
-    public var mapSize: Int { currentMapSize }
+    public var mapSize: Int { resizeLock.shared { currentMapSize } }
 
     /// Opens the named databases, creating those that are missing unless read-only.
     public func openDatabases(_ names: [String]) throws -> [Database] {
@@ -121,22 +122,38 @@ public final class Environment: @unchecked Sendable {
         writable: Bool,
         _ body: (borrowing Transaction) throws -> Result
     ) throws -> Result {
-        var txn = try Transaction(environment: handle, writable: writable)
-        let result = try body(txn)
-        try txn.commit()
-        return result
+        while true {
+            do {
+                return try resizeLock.shared {
+                    var txn = try Transaction(environment: handle, writable: writable)
+                    let result = try body(txn)
+                    try txn.commit()
+                    return result
+                }
+            } catch let error as LMDBError where error.status == MDB_MAP_RESIZED {
+                // Another process grew the map: adopt its size and begin again.
+                try resizeLock.exclusive {
+                    try LMDBError.check(mdb_env_set_mapsize(handle, 0), "adopt the grown map")
+                    var info = MDB_envinfo()
+                    try LMDBError.check(mdb_env_info(handle, &info), "read environment info")
+                    currentMapSize = info.me_mapsize
+                }
+            }
+        }
     }
 
     private func grow(after error: LMDBError) throws {
-        guard currentMapSize < options.maximumMapSize else {
-            throw LMDBError(
-                code: .mapFull,
-                context: "the store has reached its size limit of \(options.maximumMapSize) bytes"
-            )
+        try resizeLock.exclusive {
+            guard currentMapSize < options.maximumMapSize else {
+                throw LMDBError(
+                    code: .mapFull,
+                    context: "the store has reached its size limit of \(options.maximumMapSize) bytes"
+                )
+            }
+            let next = min(currentMapSize * 2, options.maximumMapSize)
+            try LMDBError.check(mdb_env_set_mapsize(handle, next), "grow map to \(next) bytes")
+            currentMapSize = next
         }
-        let next = min(currentMapSize * 2, options.maximumMapSize)
-        try LMDBError.check(mdb_env_set_mapsize(handle, next), "grow map to \(next) bytes")
-        currentMapSize = next
     }
 
     /// Writes a consistent copy of the environment into the empty directory `path`.

@@ -16,8 +16,8 @@ public final class LedgerConnection {
     /// The socket path connected to.
     public let path: String
 
-    /// Connects to the socket at `path`.
-    public init(path: String) throws(ClientError) {
+    /// Connects to the socket at `path`; with `timeout`, a read that waits longer fails.
+    public init(path: String, timeout: Duration? = nil) throws(ClientError) {
         self.path = path
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw .unreachable(path: path, reason: String(cString: strerror(errno))) }
@@ -41,6 +41,10 @@ public final class LedgerConnection {
             let reason = String(cString: strerror(errno))
             close(fd)
             throw .unreachable(path: path, reason: reason)
+        }
+        if let timeout {
+            var limit = timeval(tv_sec: Int(timeout.components.seconds), tv_usec: 0)
+            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
         }
         descriptor = fd
     }
@@ -119,6 +123,7 @@ public final class LedgerConnection {
             let count = chunk.withUnsafeMutableBytes { raw in recv(descriptor, raw.baseAddress, raw.count, 0) }
             if count < 0 {
                 if errno == EINTR { continue }
+                if errno == EAGAIN || errno == EWOULDBLOCK { throw .broken("no answer within the time limit") }
                 throw .broken(String(cString: strerror(errno)))
             }
             if count == 0 {

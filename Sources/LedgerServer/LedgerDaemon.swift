@@ -61,6 +61,7 @@ public final class LedgerDaemon: Service, Sendable {
             }
         } onGracefulShutdown: {
             try? self.notifier?.stopping()
+            try? self.notifier?.status("stopping: answering \(self.statistics.connections) connections")
             self.logger.info("shutting down", metadata: ["connections": "\(self.statistics.connections)"])
             server.channel.close(promise: nil)
             let open = self.connections.withLock { Array($0.values) }

@@ -59,6 +59,10 @@ struct LedgerdCommand: AsyncParsableCommand {
         let handed = ListenedSockets.takeFromProcess()
         let directory = stateDirectory ?? (getenv("STATE_DIRECTORY").map { String(cString: $0) }.flatMap { $0.split(separator: ":").first.map(String.init) }) ?? "/var/lib/ledger"
 
+        logger.info("starting", metadata: [
+            "state_dir": "\(directory)", "socket": "\(handed.isEmpty ? socket : "handed over by systemd")",
+            "writers_group": "\(writersGroup)", "pid": "\(getpid())",
+        ])
         var storeOptions = EventLog.Options()
         storeOptions.maximumMapSize = max(maximumStoreMiB, 1) << 20
         let log: EventLog

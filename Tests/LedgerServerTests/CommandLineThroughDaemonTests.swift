@@ -38,7 +38,7 @@ import Testing
         try lines.joined(separator: "\n").write(toFile: file, atomically: true, encoding: .utf8)
         let result = try CommandRunner.run("ledger", ["append", file, "--socket", daemon.socket])
         #expect(result.output == "appended 12001, duplicates 0, seq 1–12001\n", "\(result.errors)")
-        let stats = try LedgerConnection(path: daemon.socket).call(#"{"op":"stats"}"#)
+        let stats = try daemon.connect().call(#"{"op":"stats"}"#)
         #expect(stats.int("events") == 12_001)
         #expect(stats.int("appends") > 1)
         // A refusal in a later batch names its line and says what went in before it.
@@ -57,10 +57,10 @@ import Testing
 
     @Test func tailFollowsTheLiveStream() throws {
         let daemon = try DaemonProcess()
-        _ = try LedgerConnection(path: daemon.socket).append([Events.announced("plan", amount: 1_000)])
+        _ = try daemon.connect().append([Events.announced("plan", amount: 1_000)])
         let tail = Process()
         tail.executableURL = URL(fileURLWithPath: Paths.products + "/ledger")
-        tail.arguments = ["tail", "--format", "text", "--socket", daemon.socket]
+        tail.arguments = ["tail", "--from-seq", "2", "--format", "text", "--socket", daemon.socket]
         let pipe = Pipe()
         tail.standardOutput = pipe
         try tail.run()
@@ -68,16 +68,18 @@ import Testing
             tail.terminate()
             tail.waitUntilExit()
         }
-        // Wait until tail has subscribed: two connections open.
-        let writer = try LedgerConnection(path: daemon.socket)
-        let deadline = Date().addingTimeInterval(10)
-        while try writer.call(#"{"op":"stats"}"#).int("connections") < 2 && Date() < deadline { usleep(20_000) }
-        _ = try writer.append([Events.event("funded", "plan", on: "2025-02-01", #""amount_pence":250000000"#)])
-        var output = Data()
-        while !output.contains(UInt8(ascii: "\n")) {
-            let chunk = pipe.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            output.append(chunk)
+        _ = try daemon.connect().append([Events.event("funded", "plan", on: "2025-02-01", #""amount_pence":250000000"#)])
+        // Read what tail prints, giving up after 30 s rather than hanging.
+        let descriptor = pipe.fileHandleForReading.fileDescriptor
+        var output: [UInt8] = []
+        let deadline = Date().addingTimeInterval(30)
+        while !output.contains(UInt8(ascii: "\n")) && Date() < deadline {
+            var ready = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+            guard poll(&ready, 1, 100) > 0 else { continue }
+            var chunk = [UInt8](repeating: 0, count: 4096)
+            let count = read(descriptor, &chunk, chunk.count)
+            if count <= 0 { break }
+            output += chunk.prefix(count)
         }
         #expect(String(decoding: output, as: UTF8.self) == "#2 2025-02-01 plan funded +£2.5m\n")
         #expect(daemon.stop() == 0)
@@ -94,13 +96,13 @@ import Testing
 
     @Test func connectionsBeyondTheLimitAreToldSo() throws {
         let daemon = try DaemonProcess(arguments: ["--max-connections", "2"])
-        let first = try LedgerConnection(path: daemon.socket)
+        let first = try daemon.connect()
         // The start-up probe's connection may still be closing: wait until only ours is counted.
         let deadline = Date().addingTimeInterval(10)
         while try first.call(#"{"op":"stats"}"#).int("connections") > 1 && Date() < deadline { usleep(10_000) }
-        let second = try LedgerConnection(path: daemon.socket)
+        let second = try daemon.connect()
         #expect(try second.call(#"{"op":"ping"}"#)["pong"] == .bool(true))
-        let third = try LedgerConnection(path: daemon.socket)
+        let third = try daemon.connect()
         let refusal = try #require(try third.receive()?.objectValue)
         #expect(refusal.errorCode == "too_many_connections")
         #expect(try third.receive() == nil)
@@ -110,7 +112,7 @@ import Testing
 
     @Test func anIdleConnectionIsClosed() throws {
         let daemon = try DaemonProcess(arguments: ["--idle-timeout", "1"])
-        let client = try LedgerConnection(path: daemon.socket)
+        let client = try daemon.connect()
         #expect(try client.call(#"{"op":"ping"}"#)["pong"] == .bool(true))
         usleep(1_600_000)
         #expect(try client.receive() == nil)

@@ -13,7 +13,7 @@ import Testing
 
     @Test func everyOperation() throws {
         let daemon = try DaemonProcess()
-        let client = try LedgerConnection(path: daemon.socket)
+        let client = try daemon.connect()
         #expect(try client.call(#"{"op":"ping"}"#)["pong"] == .bool(true))
         let appended = try client.append(Self.example)
         #expect(appended.int("appended") == 24)
@@ -58,7 +58,7 @@ import Testing
 
     @Test func badLinesGetErrorsAndTheConnectionGoesOn() throws {
         let daemon = try DaemonProcess(arguments: ["--max-line-bytes", "4096"])
-        let client = try LedgerConnection(path: daemon.socket)
+        let client = try daemon.connect()
         let cases: [(String, String)] = [
             ("{nope", "invalid_json"),
             (#"{"op":"fly"}"#, "invalid_request"),
@@ -91,7 +91,7 @@ import Testing
 
     @Test func pipelinedRequestsAreAnsweredInOrder() throws {
         let daemon = try DaemonProcess()
-        let client = try LedgerConnection(path: daemon.socket)
+        let client = try daemon.connect()
         var lines = [#"{"op":"append","events":[\#(Self.example.joined(separator: ","))]}"#]
         for day in 1...28 { lines.append(#"{"op":"at","date":"2025-02-\#(day < 10 ? "0" : "")\#(day)"}"#) }
         lines.append(#"{"op":"ping"}"#)
@@ -108,13 +108,13 @@ import Testing
 
     @Test func sixteenConcurrentWritersEachAcknowledgedEventIsStoredOnce() async throws {
         let daemon = try DaemonProcess()
-        let setup = try LedgerConnection(path: daemon.socket)
+        let setup = try daemon.connect()
         #expect(try setup.append([Events.announced("plan", amount: 1_000_000_000)]).int("appended") == 1)
         let socket = daemon.socket
         let acknowledged = try await withThrowingTaskGroup(of: [Int64].self) { group in
             for writer in 0..<16 {
                 group.addTask {
-                    let client = try LedgerConnection(path: socket)
+                    let client = try LedgerConnection(path: socket, timeout: .seconds(60))
                     var seqs: [Int64] = []
                     for number in 0..<25 {
                         let response = try client.append([Events.event(
@@ -132,7 +132,7 @@ import Testing
         #expect(acknowledged.count == 400)
         #expect(Set(acknowledged).count == 400)
         #expect(acknowledged.sorted() == Array(2...401))
-        let export = try LedgerConnection(path: daemon.socket)
+        let export = try daemon.connect()
         try export.send(JSONParser.parse(#"{"op":"export"}"#))
         var ids = Set<String>()
         var seqs: [Int64] = []
@@ -149,11 +149,11 @@ import Testing
 
     @Test func aSubscriberGetsEveryEventOnceAcrossCatchUpAndLive() async throws {
         let daemon = try DaemonProcess()
-        let writer = try LedgerConnection(path: daemon.socket)
+        let writer = try daemon.connect()
         _ = try writer.append([Events.announced("plan", amount: 1_000)] + (0..<9).map {
             Events.event("funded", "plan", on: "2025-02-01", #""amount_pence":1"#, id: "early-\($0)")
         })
-        let subscriber = try LedgerConnection(path: daemon.socket)
+        let subscriber = try daemon.connect()
         try subscriber.send(JSONParser.parse(#"{"op":"subscribe","from_seq":3}"#))
         let reading = Task.detached { () throws -> [Int64] in
             var seqs: [Int64] = []
@@ -175,7 +175,7 @@ import Testing
 
     @Test func aClientWithoutWriteRightsIsRefusedWritesAndServedReads() throws {
         let daemon = try DaemonProcess(arguments: ["--writers-group", "no-such-group-for-ledger"])
-        let root = try LedgerConnection(path: daemon.socket)
+        let root = try daemon.connect()
         _ = try root.append(Self.example)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: daemon.directory.path)
         let nobody = try CommandRunner.run("/usr/bin/setpriv", [

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import LedgerClient
 import LedgerCore
 import LedgerTestSupport
@@ -32,19 +33,19 @@ import Testing
 
     @Test func sigtermFinishesTheAppendInFlightAndExitsZero() throws {
         let daemon = try DaemonProcess(arguments: ["--max-line-bytes", "\(16 << 20)"])
-        let client = try LedgerConnection(path: daemon.socket)
+        let client = try daemon.connect()
         _ = try client.append([Events.announced("plan", amount: 1_000)])
         // Large enough that the daemon is still committing it when SIGTERM arrives.
         let events = (0..<20_000).map { Events.event("funded", "plan", on: "2025-02-01", #""amount_pence":1"#, id: "f\($0)") }
         try client.send(raw: Array((#"{"op":"append","events":[\#(events.joined(separator: ","))]}"# + "\n").utf8))
-        usleep(150_000)
+        usleep(500_000)
         kill(daemon.process.processIdentifier, SIGTERM)
         let response = try #require(try client.receive()?.objectValue)
         #expect(response.int("appended") == 20_000, "\(response)")
         #expect(daemon.stop() == 0)
         #expect(daemon.log.contains("shutting down"))
         try daemon.start()
-        #expect(try LedgerConnection(path: daemon.socket).call(#"{"op":"stats"}"#).int("events") == 20_001)
+        #expect(try daemon.connect().call(#"{"op":"stats"}"#).int("events") == 20_001)
         #expect(daemon.stop() == 0)
     }
 
@@ -64,7 +65,7 @@ import Testing
         }
         let deadline = Date().addingTimeInterval(10)
         while !DaemonProcess.canConnect(socket) && Date() < deadline { usleep(20_000) }
-        let client = try LedgerConnection(path: socket)
+        let client = try LedgerConnection(path: socket, timeout: .seconds(60))
         #expect(try client.call(#"{"op":"ping"}"#)["pong"] == .bool(true))
         let lines = try String(contentsOfFile: Paths.exampleLedger, encoding: .utf8).split(separator: "\n").map(String.init)
         #expect(try client.append(lines).int("appended") == 24)
@@ -76,25 +77,31 @@ import Testing
 
     @Test func afterKillNineEveryAcknowledgedEventIsThereOnce() async throws {
         let daemon = try DaemonProcess()
-        _ = try LedgerConnection(path: daemon.socket).append([Events.announced("plan", amount: 1_000)])
+        _ = try daemon.connect().append([Events.announced("plan", amount: 1_000)])
         let socket = daemon.socket
+        let acknowledgements = AcknowledgementCount()
         let acknowledged = try await withThrowingTaskGroup(of: [String].self) { group in
             for writer in 0..<8 {
                 group.addTask {
                     var ids: [String] = []
-                    guard let client = try? LedgerConnection(path: socket) else { return ids }
-                    for number in 0..<500 {
+                    guard let client = try? LedgerConnection(path: socket, timeout: .seconds(60)) else { return ids }
+                    for number in 0..<2000 {
                         let id = "w\(writer)-\(number)"
                         guard let response = try? client.append([Events.event(
                             "funded", "plan", on: "2025-02-01", #""amount_pence":1"#, id: id
                         )]), response["ok"] == .bool(true) else { return ids }
                         ids.append(id)
+                        acknowledgements.add()
                     }
                     return ids
                 }
             }
             group.addTask {
-                try await Task.sleep(for: .milliseconds(300))
+                // Kill in the middle of the appends: once some are acknowledged, while more are in flight.
+                let deadline = ContinuousClock.now + .seconds(60)
+                while acknowledgements.value < 200 && ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(5))
+                }
                 kill(daemon.process.processIdentifier, SIGKILL)
                 return []
             }
@@ -103,9 +110,10 @@ import Testing
             return all
         }
         daemon.stop()
-        #expect(!acknowledged.isEmpty)
+        #expect(acknowledged.count >= 200)
+        #expect(acknowledged.count < 16_000)
         try daemon.start()
-        let client = try LedgerConnection(path: daemon.socket)
+        let client = try daemon.connect()
         try client.send(JSONParser.parse(#"{"op":"export"}"#))
         var ids: [String] = []
         var seqs: [Int64] = []
@@ -129,4 +137,13 @@ import Testing
         let figure = exposure.flatMap { Double($0.dropFirst("exposure ".count)) }
         #expect(figure != nil && figure! <= 1.0, "\(result.output)")
     }
+}
+
+/// How many appends the writers of a test have had acknowledged so far.
+final class AcknowledgementCount: Sendable {
+    private let count = Mutex(0)
+
+    var value: Int { count.withLock { $0 } }
+
+    func add() { count.withLock { $0 += 1 } }
 }

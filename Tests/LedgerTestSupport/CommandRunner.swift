@@ -36,6 +36,11 @@ public enum CommandRunner {
         process.standardError = errorHandle
         process.standardInput = stdin
         try process.run()
+        // A command that hangs is killed after two minutes, so the test fails instead of hanging.
+        let pid = process.processIdentifier
+        let watchdog = DispatchWorkItem { kill(pid, SIGKILL) }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 120, execute: watchdog)
+        defer { watchdog.cancel() }
         if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
         try stdin.fileHandleForWriting.close()
         let outData = stdout.fileHandleForReading.readDataToEndOfFile()

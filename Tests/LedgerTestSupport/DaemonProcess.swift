@@ -1,4 +1,5 @@
 import Foundation
+import LedgerClient
 
 /// A real `ledgerd` started on a temporary socket and state directory, as a test's server.
 public final class DaemonProcess: @unchecked Sendable {
@@ -67,12 +68,24 @@ public final class DaemonProcess: @unchecked Sendable {
         throw DaemonFailure(message: "ledgerd did not start serving: \(log)")
     }
 
-    /// Sends a signal and waits for the process to exit; returns its exit status.
+    /// Sends a signal and waits (at most 60 s) for the process to exit; returns its exit status,
+    /// or -1 when it had to be killed because it did not exit.
     @discardableResult
     public func stop(signal: Int32 = SIGTERM) -> Int32 {
         if process.isRunning { kill(process.processIdentifier, signal) }
-        process.waitUntilExit()
+        let deadline = Date().addingTimeInterval(60)
+        while process.isRunning && Date() < deadline { usleep(10_000) }
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            return -1
+        }
         return process.terminationStatus
+    }
+
+    /// A client connection whose reads give up after 60 s, so a test fails rather than hangs.
+    public func connect() throws -> LedgerConnection {
+        try LedgerConnection(path: socket, timeout: .seconds(60))
     }
 
     /// How the process ended.
@@ -97,7 +110,7 @@ public final class DaemonProcess: @unchecked Sendable {
         }
         return withUnsafePointer(to: &address) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) == 0
+                Foundation.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) == 0
             }
         }
     }
