@@ -165,10 +165,40 @@ struct RequestHandler {
             while next <= head {
                 let page = try eventPage(from: next, through: head)
                 guard let lastSeq = page.lastSeq else { break }
-                try await outbound.write(page.bytes)
+                guard try await write(page.bytes, within: configuration.subscriberWriteTimeout, closing: state.channel, outbound) else {
+                    // Its socket stayed full: it is not reading, and cannot be told.
+                    logger.notice("subscriber dropped", metadata: ["reason": "not reading", "next_seq": "\(next)"])
+                    return
+                }
                 next = lastSeq + 1
             }
             await feed.wait(after: next - 1, atMost: .seconds(1))
+        }
+    }
+
+    /// Writes `bytes`, or after `limit` closes `channel` (which ends the stuck write): false when
+    /// the client did not take them in time.
+    private func write(
+        _ bytes: ByteBuffer, within limit: Duration, closing channel: Channel,
+        _ outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
+    ) async throws -> Bool {
+        try await withThrowingTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                do {
+                    try await outbound.write(bytes)
+                    return true
+                } catch {
+                    return false
+                }
+            }
+            group.addTask {
+                try await Task.sleep(for: limit)
+                channel.close(promise: nil)
+                return false
+            }
+            let written = try await group.next() ?? false
+            group.cancelAll()
+            return written
         }
     }
 

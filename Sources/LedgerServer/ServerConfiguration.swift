@@ -20,6 +20,8 @@ public struct ServerConfiguration: Sendable {
     public var idleTimeout: Duration = .seconds(300)
     /// How far a subscriber may fall behind the head before it is told and dropped.
     public var maximumSubscriberLag: UInt64 = 100_000
+    /// A subscriber whose socket takes no data for this long is not reading, and is dropped.
+    public var subscriberWriteTimeout: Duration = .seconds(30)
 
     /// A configuration with the defaults.
     public init(listener: Listener, writersGroup: UInt32?) {

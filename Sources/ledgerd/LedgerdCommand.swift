@@ -41,6 +41,9 @@ struct LedgerdCommand: AsyncParsableCommand {
     @Option(name: .customLong("idle-timeout"), help: "Seconds after which a connection that sends nothing is closed.")
     var idleTimeout = 300
 
+    @Option(name: .customLong("subscriber-timeout"), help: "Seconds a subscriber may leave its socket full before it is dropped.")
+    var subscriberTimeout = 30
+
     @Option(name: .customLong("max-store-mib"), help: "The most the store may grow to, in MiB; beyond it appends get storage_full.")
     var maximumStoreMiB = 65_536
 
@@ -93,6 +96,7 @@ struct LedgerdCommand: AsyncParsableCommand {
         configuration.maximumLineLength = max(maximumLineBytes, 1024)
         configuration.maximumConnections = max(maximumConnections, 1)
         configuration.idleTimeout = .seconds(max(idleTimeout, 1))
+        configuration.subscriberWriteTimeout = .seconds(max(subscriberTimeout, 1))
 
         let daemon = try LedgerDaemon(log: log, configuration: configuration, logger: logger, notifier: notifier)
         var services: [any Service] = [daemon]

@@ -119,3 +119,28 @@ import Testing
         #expect(daemon.stop() == 0)
     }
 }
+
+/// A subscriber that never reads is dropped, and never holds the writers back.
+@Suite struct SlowSubscriberTests {
+    @Test func aSubscriberThatNeverReadsIsDroppedAndWritersGoOn() throws {
+        let daemon = try DaemonProcess(arguments: ["--subscriber-timeout", "1"])
+        let writer = try daemon.connect()
+        _ = try writer.append([Events.announced("plan", amount: 1_000)])
+        let idle = try daemon.connect()
+        try idle.send(JSONParser.parse(#"{"op":"subscribe"}"#))
+        // Enough events to fill the subscriber's socket many times over; none of it is read.
+        let started = Date()
+        for batch in 0..<20 {
+            let events = (0..<500).map {
+                Events.event("funded", "plan", on: "2025-02-01", #""amount_pence":1"#, id: "b\(batch)-\($0)")
+            }
+            #expect(try writer.append(events).int("appended") == 500)
+        }
+        #expect(Date().timeIntervalSince(started) < 60)
+        let deadline = Date().addingTimeInterval(30)
+        while !daemon.log.contains("subscriber dropped") && Date() < deadline { usleep(50_000) }
+        #expect(daemon.log.contains("subscriber dropped"), "\(daemon.log)")
+        #expect(try writer.call(#"{"op":"stats"}"#).int("events") == 10_001)
+        #expect(daemon.stop() == 0)
+    }
+}
