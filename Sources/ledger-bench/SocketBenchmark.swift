@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import LedgerClient
 import LedgerCore
 
@@ -62,7 +63,7 @@ struct SocketBenchmark {
                 ]))
             }
         }
-        let failures = Atomic(0)
+        let failures = FailureCount()
         let singlesSeconds = measure {
             let group = DispatchGroup()
             for writer in 0..<connections {
@@ -98,15 +99,11 @@ struct SocketBenchmark {
     }
 }
 
-/// A counter shared by the writer threads.
-final class Atomic: @unchecked Sendable {
-    // @unchecked: every access goes through `lock`.
-    private let lock = NSLock()
-    private var count: Int
+/// How many appends failed, counted from the writer threads.
+final class FailureCount: Sendable {
+    private let count = Mutex(0)
 
-    init(_ value: Int) { count = value }
+    var value: Int { count.withLock { $0 } }
 
-    var value: Int { lock.withLock { count } }
-
-    func increment() { lock.withLock { count += 1 } }
+    func increment() { count.withLock { $0 += 1 } }
 }
