@@ -35,7 +35,10 @@ struct RequestHandler {
             request = parsed
         }
         if request.writes && !mayWrite(peer) {
-            logger.notice("append refused", metadata: ["uid": "\(peer?.uid ?? 0)", "pid": "\(peer?.pid ?? 0)"])
+            logger.notice("append refused", metadata: [
+                "uid": "\(peer?.uid ?? 0)", "user": "\(peer.flatMap { PeerCredentials.userName($0.uid) } ?? "?")",
+                "pid": "\(peer?.pid ?? 0)",
+            ])
             try await send(ProtocolError(
                 .forbidden,
                 "appending needs root, the daemon's own user or membership of the writers group; this connection may only read"

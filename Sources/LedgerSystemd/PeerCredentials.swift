@@ -2,7 +2,8 @@
 import Glibc
 #endif
 
-/// Who is at the other end of a Unix socket, as the kernel recorded it when the connection was made.
+/// Who is at the other end of a Unix socket, as the kernel recorded it when the connection was made
+/// (`SO_PEERCRED`, `SO_PEERGROUPS`; the daemon reads them through its socket library).
 public struct PeerCredentials: Sendable, Hashable {
     /// The peer's process id.
     public var pid: Int32
@@ -22,27 +23,6 @@ public struct PeerCredentials: Sendable, Hashable {
         self.gid = gid
         self.groups = groups
         self.groupsKnown = groupsKnown
-    }
-
-    /// Reads the peer of the connected Unix socket `fd` with `SO_PEERCRED` and `SO_PEERGROUPS`.
-    public static func of(socket fd: Int32) throws(SystemdError) -> PeerCredentials {
-        // struct ucred { pid_t pid; uid_t uid; gid_t gid; }: Glibc hides it without _GNU_SOURCE, so it is read as three 32-bit words.
-        var words = [UInt32](repeating: 0, count: 3)
-        var length = socklen_t(words.count * MemoryLayout<UInt32>.size)
-        let status = words.withUnsafeMutableBytes { raw in
-            getsockopt(fd, SOL_SOCKET, SO_PEERCRED, raw.baseAddress, &length)
-        }
-        guard status == 0 else {
-            throw SystemdError(code: .peerCredentialsFailed, context: "cannot read SO_PEERCRED of descriptor \(fd)", errorNumber: errno)
-        }
-        guard length == socklen_t(words.count * MemoryLayout<UInt32>.size) else {
-            throw SystemdError(code: .peerCredentialsFailed, message: "SO_PEERCRED of descriptor \(fd) returned \(length) bytes")
-        }
-        let groups = try supplementaryGroups(of: fd)
-        return PeerCredentials(
-            pid: Int32(bitPattern: words[0]), uid: words[1], gid: words[2],
-            groups: groups ?? [], groupsKnown: groups != nil
-        )
     }
 
     /// Whether the peer is in group `gid`, as its primary or one of its supplementary groups.
@@ -85,33 +65,5 @@ public struct PeerCredentials: Sendable, Hashable {
             return String(cString: name)
         }
         return nil
-    }
-
-    /// The peer's supplementary groups from `SO_PEERGROUPS`, or nil when the kernel does not support it.
-    ///
-    /// `initialCapacity` is how many ids the first attempt has room for; tests make it small to force a regrow.
-    static func supplementaryGroups(of fd: Int32, initialCapacity: Int = 64) throws(SystemdError) -> [UInt32]? {
-        var capacity = max(initialCapacity, 0)
-        // The groups were fixed when the connection was made, so one regrow is normally enough.
-        for _ in 0..<8 {
-            var buffer = [gid_t](repeating: 0, count: capacity)
-            var length = socklen_t(capacity * MemoryLayout<gid_t>.size)
-            let status = buffer.withUnsafeMutableBytes { raw in
-                getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, raw.baseAddress, &length)
-            }
-            if status == 0 {
-                return Array(buffer.prefix(Int(length) / MemoryLayout<gid_t>.size))
-            }
-            switch errno {
-            case ENOPROTOOPT:
-                return nil
-            case ERANGE:
-                // The kernel wrote the size it needs into `length`.
-                capacity = max(capacity * 2, Int(length) / MemoryLayout<gid_t>.size + 1)
-            case let code:
-                throw SystemdError(code: .peerCredentialsFailed, context: "cannot read SO_PEERGROUPS of descriptor \(fd)", errorNumber: code)
-            }
-        }
-        throw SystemdError(code: .peerCredentialsFailed, message: "SO_PEERGROUPS of descriptor \(fd) kept growing")
     }
 }

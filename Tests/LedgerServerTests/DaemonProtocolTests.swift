@@ -194,4 +194,25 @@ import Testing
         #expect(try root.call(#"{"op":"stats"}"#).int("events") == 24)
         #expect(daemon.stop() == 0)
     }
+
+    @Test func aMemberOfTheWritersGroupMayAppend() throws {
+        // "users" (gid 100 on Debian) stands in for the ledger group; the client is nobody with it as a
+        // supplementary group only, so the daemon can know it only through SO_PEERGROUPS.
+        let daemon = try DaemonProcess(arguments: ["--writers-group", "users"])
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: daemon.directory.path)
+        let member = try CommandRunner.run("/usr/bin/setpriv", [
+            "--reuid=nobody", "--regid=nogroup", "--groups=100",
+            Paths.products + "/ledger", "append", "-", "--socket", daemon.socket,
+        ], input: Events.announced("plan", amount: 5), absolute: true)
+        #expect(member.status == 0, "\(member.errors)")
+        #expect(member.output == "appended 1, duplicates 0, seq 1\n")
+        let stranger = try CommandRunner.run("/usr/bin/setpriv", [
+            "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+            Paths.products + "/ledger", "append", "-", "--socket", daemon.socket,
+        ], input: Events.announced("other", amount: 5), absolute: true)
+        #expect(stranger.status == 1)
+        #expect(stranger.errors.contains("forbidden"))
+        #expect(daemon.log.contains("user=nobody"))
+        #expect(daemon.stop() == 0)
+    }
 }
