@@ -53,8 +53,7 @@ enum DateArguments {
 
     /// An RFC 3339 time, or a civil date meaning the last millisecond of that day in London.
     static func instant(_ text: String, name: String) throws -> Timestamp {
-        if let date = CivilDate(iso: text) { return Timestamp.endOfLondonDay(date) }
-        guard let time = Timestamp(rfc3339: text) else {
+        guard let time = Timestamp(cutoff: text) else {
             throw ArgumentParser.ValidationError("\(name) \"\(text)\" is neither an RFC 3339 time (2025-04-15T09:30:00Z) nor a date (2025-04-15)")
         }
         return time

@@ -42,15 +42,12 @@ public enum RequestDecoder {
             let knownAtText = try fields.string("known_at", required: false)
             var knownAt: Timestamp?
             if let knownAtText {
-                if let day = CivilDate(iso: knownAtText) {
-                    knownAt = Timestamp.endOfLondonDay(day)
-                } else if let instant = Timestamp(rfc3339: knownAtText) {
-                    knownAt = instant
-                } else {
+                guard let cutoff = Timestamp(cutoff: knownAtText) else {
                     throw ProtocolError(
                         .invalidRequest, "\"known_at\" \"\(knownAtText)\" is neither an RFC 3339 time nor a date", field: "known_at"
                     )
                 }
+                knownAt = cutoff
             }
             request = .at(date: date, department: department, knownAt: knownAt, knownAtText: knownAtText)
         case "history":

@@ -87,19 +87,19 @@ public final class AppendWriter: Sendable {
             let results = try log.appendGroup(work.map(\.batch), now: clock())
             commits.add(1, ordering: .relaxed)
             var appended = 0
+            var head: UInt64 = 0
             for (item, result) in zip(work, results) {
                 switch result {
                 case .success(let report):
                     appended += report.appended
+                    head = max(head, report.lastSeq ?? 0)
                     item.reply.resume(returning: .success(report))
                 case .failure(let error):
                     item.reply.resume(returning: .failure(ProtocolError(error)))
                 }
             }
             committedEvents.add(appended, ordering: .relaxed)
-            if appended > 0, let head = try? log.head() {
-                feed.publish(head: head.seq)
-            }
+            if appended > 0 { feed.publish(head: head) }
         } catch let error as StoreError {
             for item in work { item.reply.resume(returning: .failure(ProtocolError(error))) }
         } catch {

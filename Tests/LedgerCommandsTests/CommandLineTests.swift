@@ -184,11 +184,6 @@ import Testing
     }
 }
 
-extension AtResult {
-    func line(_ slug: String) -> LineSnapshot? {
-        allLines.first { $0.state.line == slug }
-    }
-}
 
 struct CommandFailure: Error {
     let message: String

@@ -45,8 +45,3 @@ final class StoreFixture {
     }
 }
 
-extension AtResult {
-    func line(_ slug: String) -> LineSnapshot? {
-        allLines.first { $0.state.line == slug }
-    }
-}

@@ -57,3 +57,10 @@ public enum Events {
         return byLine.values.compactMap { LineFold.state(of: $0, through: date) }
     }
 }
+
+extension AtResult {
+    /// The snapshot of line `slug`, if it is in the result.
+    public func line(_ slug: String) -> LineSnapshot? {
+        allLines.first { $0.state.line == slug }
+    }
+}

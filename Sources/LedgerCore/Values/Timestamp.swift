@@ -172,3 +172,17 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         return midnight
     }
 }
+
+extension Timestamp {
+    /// A `known_at` cut-off: an RFC 3339 time, or a civil date meaning the last millisecond of
+    /// that day in Europe/London.
+    public init?(cutoff text: some StringProtocol) {
+        if let day = CivilDate(iso: text) {
+            self = Timestamp.endOfLondonDay(day)
+        } else if let instant = Timestamp(rfc3339: text) {
+            self = instant
+        } else {
+            return nil
+        }
+    }
+}
