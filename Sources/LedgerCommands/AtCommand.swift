@@ -36,7 +36,10 @@ struct AtCommand: ParsableCommand {
         let result = try store.reader().at(day, department: department, knownAt: cutoff, knownAtText: knownAt)
         switch format {
         case .table: print(AtTable.render(result), terminator: "")
-        case .json: print(CanonicalJSON.string(AtJSON.value(result), sortKeys: false))
+        case .json:
+            var bytes: [UInt8] = []
+            AtJSON.encode(result, into: &bytes)
+            print(String(decoding: bytes, as: UTF8.self))
         case .csv: print(AtCSV.render(result), terminator: "")
         }
     }

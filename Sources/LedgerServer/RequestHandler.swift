@@ -49,10 +49,7 @@ struct RequestHandler {
         case .append(let values):
             try await send(append(values), outbound)
         case .at(let date, let department, let knownAt, let knownAtText):
-            try await send(answer {
-                let result = try log.at(date, department: department, knownAt: knownAt, knownAtText: knownAtText)
-                return ok([("result", AtJSON.value(result))])
-            }, outbound)
+            try await sendAt(date, department: department, knownAt: knownAt, knownAtText: knownAtText, outbound)
         case .history(let line):
             try await send(answer {
                 ok([("events", .array(try log.history(of: line).map(\.json)))])
@@ -247,6 +244,24 @@ struct RequestHandler {
 
     private func ok(_ fields: [(String, JSONValue)]) -> JSONValue {
         .object(JSONObject([("ok", .bool(true))] + fields))
+    }
+
+    /// Answers `at`, writing the result's bytes directly: a whole-ledger answer is thousands of lines.
+    private func sendAt(
+        _ date: CivilDate, department: String?, knownAt: Timestamp?, knownAtText: String?,
+        _ outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
+    ) async throws {
+        let result: AtResult
+        do {
+            result = try log.at(date, department: department, knownAt: knownAt, knownAtText: knownAtText)
+        } catch {
+            try await send(answer { throw error }, outbound)
+            return
+        }
+        var bytes = Array(#"{"ok":true,"result":"#.utf8)
+        AtJSON.encode(result, into: &bytes)
+        bytes.append(contentsOf: "}\n".utf8)
+        try await outbound.write(ByteBuffer(bytes: bytes))
     }
 
     private func send(_ value: JSONValue, _ outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>) async throws {

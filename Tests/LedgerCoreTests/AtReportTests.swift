@@ -90,3 +90,27 @@ import Testing
         #expect(AtCSV.field(#"a "quoted", title"#) == #""a ""quoted"", title""#)
     }
 }
+
+/// The daemon writes `at` answers straight to bytes; they must be exactly the documented JSON.
+@Suite struct AtJSONEncodingTests {
+    @Test(arguments: [nil, "2025-06-01T12:00:00Z"])
+    func theDirectBytesAreTheEncodedValue(knownAt: String?) throws {
+        let plan = AtReportTests().plan + [
+            Events.event("slipped", "action-plan", on: "2025-02-10", #""due":"2025-12","reason":"late \"quoted\" ünïcode""#),
+            Events.event("legislated", "police", on: "2025-02-11", #""stage":"royal-assent","bill":"Crime and Policing Bill""#),
+        ]
+        let day = try #require(CivilDate(iso: "2026-01-01"))
+        let result = AtReport.build(at: day, knownAt: knownAt, states: try Events.states(plan, through: day))
+        var direct: [UInt8] = []
+        AtJSON.encode(result, into: &direct)
+        #expect(String(decoding: direct, as: UTF8.self) == CanonicalJSON.string(AtJSON.value(result), sortKeys: false))
+        #expect(result.allLines.contains { $0.overdue } && result.allLines.contains { $0.state.stage != nil })
+    }
+
+    @Test func anEmptyLedgerIsEncodedToo() throws {
+        let result = AtReport.build(at: try #require(CivilDate(iso: "2025-01-01")), knownAt: nil, states: [])
+        var direct = Array("prefix:".utf8)
+        AtJSON.encode(result, into: &direct)
+        #expect(String(decoding: direct, as: UTF8.self) == "prefix:" + CanonicalJSON.string(AtJSON.value(result), sortKeys: false))
+    }
+}

@@ -147,7 +147,7 @@ public enum CanonicalJSON {
         let position: Int
     }
 
-    private static func appendInteger(_ number: Int64, to bytes: inout [UInt8]) {
+    static func appendInteger(_ number: Int64, to bytes: inout [UInt8]) {
         if number < 0 { bytes.append(UInt8(ascii: "-")) }
         var magnitude = number.magnitude
         let firstDigit = bytes.count
@@ -159,7 +159,7 @@ public enum CanonicalJSON {
     }
 
     /// Appends `text` quoted and escaped exactly as ECMAScript's `JSON.stringify` does.
-    private static func appendString(_ text: String, to bytes: inout [UInt8]) {
+    static func appendString(_ text: String, to bytes: inout [UInt8]) {
         bytes.append(UInt8(ascii: "\""))
         let written: Void? = text.utf8.withContiguousStorageIfAvailable { utf8 in
             appendEscaped(utf8, to: &bytes)

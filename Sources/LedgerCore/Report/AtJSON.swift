@@ -52,3 +52,138 @@ public enum AtJSON {
         ]))
     }
 }
+
+extension AtJSON {
+    /// Appends the result's JSON to `bytes`, byte for byte what encoding `value(result)` gives,
+    /// without building the value first: a whole-ledger answer has thousands of lines.
+    public static func encode(_ result: AtResult, into bytes: inout [UInt8]) {
+        var writer = Writer(bytes: bytes)
+        bytes = []
+        writer.open()
+        writer.string("at", result.at.description)
+        writer.optionalString("known_at", result.knownAt)
+        writer.key("totals")
+        writer.open()
+        writer.integer("pledged_pence", result.pledged.value)
+        writer.integer("funded_pence", result.funded.value)
+        writer.close()
+        writer.key("departments")
+        writer.openArray()
+        for department in result.departments {
+            writer.separate()
+            writer.open()
+            writer.string("department", department.department)
+            writer.optionalString("name", department.name)
+            writer.integer("pledged_pence", department.pledged.value)
+            writer.integer("funded_pence", department.funded.value)
+            writer.key("counts")
+            writer.open()
+            let counts = department.counts
+            for (name, count) in [
+                ("lines", counts.lines), ("active", counts.active), ("delivered", counts.delivered),
+                ("withdrawn", counts.withdrawn), ("overdue", counts.overdue), ("slipped", counts.slipped),
+            ] {
+                writer.integer(name, Int64(count))
+            }
+            writer.close()
+            writer.key("lines")
+            writer.openArray()
+            for snapshot in department.lines {
+                writer.separate()
+                line(snapshot, &writer)
+            }
+            writer.closeArray()
+            writer.close()
+        }
+        writer.closeArray()
+        writer.close()
+        bytes = writer.bytes
+    }
+
+    private static func line(_ snapshot: LineSnapshot, _ writer: inout Writer) {
+        let state = snapshot.state
+        writer.open()
+        writer.string("line", state.line)
+        writer.string("title", state.title)
+        writer.string("kind", state.kind.rawValue)
+        writer.optionalString("parent", state.parent)
+        writer.string("status", state.status.rawValue)
+        writer.bool("overdue", snapshot.overdue)
+        writer.integer("pledged_pence", state.pledged.value)
+        writer.integer("funded_pence", state.funded.value)
+        writer.integer("children_pledged_pence", snapshot.childrenPledged.value)
+        writer.optionalString("due", state.due?.description)
+        writer.integer("slips", Int64(state.slips))
+        writer.integer("slipped_days", Int64(state.slippedDays))
+        writer.optionalString("stage", state.stage?.rawValue)
+        writer.optionalString("bill", state.bill)
+        writer.close()
+    }
+
+    /// Compact JSON written member by member, commas placed as containers fill.
+    private struct Writer {
+        var bytes: [UInt8]
+        private var needsComma = false
+
+        init(bytes: [UInt8]) {
+            self.bytes = bytes
+        }
+
+        mutating func open() {
+            bytes.append(UInt8(ascii: "{"))
+            needsComma = false
+        }
+
+        mutating func close() {
+            bytes.append(UInt8(ascii: "}"))
+            needsComma = true
+        }
+
+        mutating func openArray() {
+            bytes.append(UInt8(ascii: "["))
+            needsComma = false
+        }
+
+        mutating func closeArray() {
+            bytes.append(UInt8(ascii: "]"))
+            needsComma = true
+        }
+
+        /// A comma before the next element or member, unless it is the first.
+        mutating func separate() {
+            if needsComma { bytes.append(UInt8(ascii: ",")) }
+            needsComma = false
+        }
+
+        mutating func key(_ name: String) {
+            separate()
+            CanonicalJSON.appendString(name, to: &bytes)
+            bytes.append(UInt8(ascii: ":"))
+        }
+
+        /// A member whose value `write` appends.
+        mutating func member(_ name: String, _ write: (inout [UInt8]) -> Void) {
+            key(name)
+            write(&bytes)
+            needsComma = true
+        }
+
+        mutating func string(_ name: String, _ value: String) {
+            member(name) { CanonicalJSON.appendString(value, to: &$0) }
+        }
+
+        mutating func optionalString(_ name: String, _ value: String?) {
+            member(name) { bytes in
+                if let value { CanonicalJSON.appendString(value, to: &bytes) } else { bytes.append(contentsOf: "null".utf8) }
+            }
+        }
+
+        mutating func bool(_ name: String, _ value: Bool) {
+            member(name) { $0.append(contentsOf: value ? "true".utf8 : "false".utf8) }
+        }
+
+        mutating func integer(_ name: String, _ value: Int64) {
+            member(name) { CanonicalJSON.appendInteger(value, to: &$0) }
+        }
+    }
+}
