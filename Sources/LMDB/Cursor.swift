@@ -48,6 +48,12 @@ public struct Cursor: ~Copyable {
         return try last()
     }
 
+    /// The last entry whose key sorts strictly before `key`.
+    public mutating func seek(before key: [UInt8]) throws(LMDBError) -> Entry? {
+        if try seek(atOrAfter: key) != nil { return try previous() }
+        return try last()
+    }
+
     /// The first entry of the database.
     public mutating func first() throws(LMDBError) -> Entry? { try move(MDB_FIRST) }
     /// The last entry of the database.
@@ -60,6 +66,18 @@ public struct Cursor: ~Copyable {
     /// Deletes the entry under the cursor.
     public mutating func deleteCurrent() throws(LMDBError) {
         try LMDBError.check(mdb_cursor_del(handle, 0), "delete in \(database.name)")
+    }
+
+    /// Replaces the value of the entry under the cursor, whose key is `key`, leaving the cursor there.
+    public mutating func replaceCurrent(key: [UInt8], value: [UInt8]) throws(LMDBError) {
+        let status: Int32 = key.withUnsafeBytes { keyBytes in
+            value.withUnsafeBytes { valueBytes in
+                var mdbKey = MDB_val(mv_size: keyBytes.count, mv_data: UnsafeMutableRawPointer(mutating: keyBytes.baseAddress))
+                var mdbValue = MDB_val(mv_size: valueBytes.count, mv_data: UnsafeMutableRawPointer(mutating: valueBytes.baseAddress))
+                return mdb_cursor_put(handle, &mdbKey, &mdbValue, UInt32(MDB_CURRENT))
+            }
+        }
+        try LMDBError.check(status, "write \(database.name)")
     }
 
     private mutating func move(_ operation: MDB_cursor_op) throws(LMDBError) -> Entry? {

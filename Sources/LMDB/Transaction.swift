@@ -76,6 +76,30 @@ public struct Transaction: ~Copyable {
         try LMDBError.check(status, "write \(database.name)")
     }
 
+    /// Stores a value of `count` bytes under `key`, written in place by `fill` (LMDB's
+    /// `MDB_RESERVE`), so the value is never assembled in a buffer of its own first.
+    public func put(
+        _ database: Database, _ key: [UInt8], reserving count: Int, append: Bool = false,
+        _ fill: (UnsafeMutableRawBufferPointer) -> Void
+    ) throws(LMDBError) {
+        let flags = UInt32(MDB_RESERVE) | (append ? UInt32(MDB_APPEND) : 0)
+        let status: Int32 = key.withUnsafeBytes { keyBytes in
+            var mdbKey = MDB_val(mv_size: keyBytes.count, mv_data: UnsafeMutableRawPointer(mutating: keyBytes.baseAddress))
+            var mdbValue = MDB_val(mv_size: count, mv_data: nil)
+            let status = mdb_put(handle, database.handle, &mdbKey, &mdbValue, flags)
+            if status == MDB_SUCCESS {
+                fill(UnsafeMutableRawBufferPointer(start: mdbValue.mv_data, count: count))
+            }
+            return status
+        }
+        try LMDBError.check(status, "write \(database.name)")
+    }
+
+    /// Deletes every entry of `database`, keeping the database itself.
+    public func empty(_ database: Database) throws(LMDBError) {
+        try LMDBError.check(mdb_drop(handle, database.handle, 0), "empty \(database.name)")
+    }
+
     /// Removes `key`; returns whether it was there.
     @discardableResult
     public func delete(_ database: Database, _ key: [UInt8]) throws(LMDBError) -> Bool {

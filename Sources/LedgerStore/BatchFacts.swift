@@ -7,31 +7,36 @@ struct BatchFacts: LedgerFacts {
     private var lines: [String: AnnouncedLine?] = [:]
     private var events: [String: KnownEvent?] = [:]
     private(set) var histories: [String: LineHistory] = [:]
-    /// The earliest effective date touched per line: its timeline changes from there.
-    private(set) var touched: [String: CivilDate] = [:]
-    /// The batch's new events, per line.
-    private(set) var appended: [String: [StoredEvent]] = [:]
-    /// Lines whose timeline must be folded again from their whole history (a correction touched them).
-    private(set) var needsRefold: Set<String> = []
+    /// What the batch's events change in the timelines.
+    private(set) var changes = TimelineChanges()
+    /// The due date in effect for the event being checked, when the timeline could tell it.
+    private var slipBase: (line: String, date: CivilDate, due: DueDate?)?
 
     func announcedLine(_ slug: String) throws -> AnnouncedLine? { lines[slug] ?? nil }
 
     func knownEvent(id: String) throws -> KnownEvent? { events[id] ?? nil }
 
     func dueInEffect(line: String, on date: CivilDate) throws -> DueDate? {
+        if let slipBase, slipBase.line == line, slipBase.date == date { return slipBase.due }
         guard let history = histories[line] else { return nil }
         return LineFold.state(of: history.events, through: date, excluding: history.retracted)?.due
     }
 
     /// Reads from the store whatever the rules will ask about `event`.
     mutating func prefetch(_ event: LedgerEvent, _ txn: borrowing Transaction, _ layout: StoreLayout) throws {
+        slipBase = nil
         try loadLine(event.line, txn, layout)
         try loadEvent(event.id, txn, layout)
         switch event.body {
         case .announced(let announcement):
             if let parent = announcement.parent { try loadLine(parent, txn, layout) }
         case .slipped:
-            try loadHistory(event.line, txn, layout)
+            if histories[event.line] == nil, !changes.needsRefold.contains(event.line),
+               let due = try dueFromTimeline(event.line, on: event.effective, txn, layout) {
+                slipBase = (event.line, event.effective, due)
+            } else {
+                try loadHistory(event.line, txn, layout)
+            }
         case .corrected(let retracts, _):
             try loadEvent(retracts, txn, layout)
         default:
@@ -62,7 +67,27 @@ struct BatchFacts: LedgerFacts {
         ))
     }
 
-    mutating func loadHistory(_ line: String, _ txn: borrowing Transaction, _ layout: StoreLayout) throws {
+    /// The due date in effect on `line` at the end of `date` from its persisted timeline and the
+    /// batch's own events, without reading its history; nil when the timeline cannot tell because
+    /// a batch event falls before the entry it would start from.
+    private func dueFromTimeline(
+        _ line: String, on date: CivilDate, _ txn: borrowing Transaction, _ layout: StoreLayout
+    ) throws -> DueDate?? {
+        let record = try EventLog.timelineRecord(line, atOrBefore: date, txn, layout)
+        // Funding never moves a due date, so only the batch's other events are folded in.
+        let batch = (changes.appended[line] ?? []).filter { stored in
+            if case .funded = stored.event.body { return false }
+            return stored.event.effective <= date
+        }
+        if let start = record?.date, batch.contains(where: { $0.event.effective < start }) { return nil }
+        // The entry holds the fold of every stored event up to its date; the batch's events
+        // come after them in (effective, seq) order.
+        var fold = LineFold(state: try record.map { try LineStateCodec.decode($0.bytes) } ?? nil)
+        for stored in LineFold.sorted(batch) { fold.apply(stored.event) }
+        return .some(fold.state?.due)
+    }
+
+    private mutating func loadHistory(_ line: String, _ txn: borrowing Transaction, _ layout: StoreLayout) throws {
         guard histories[line] == nil else { return }
         histories[line] = try LineHistory.load(line, txn, layout)
     }
@@ -72,8 +97,7 @@ struct BatchFacts: LedgerFacts {
         let event = stored.event
         events[event.id] = .some(KnownEvent(line: event.line, type: event.type, contentDigest: contentDigest, isRetracted: false))
         histories[event.line]?.events.append(stored)
-        appended[event.line, default: []].append(stored)
-        markTouched(event.line, from: event.effective)
+        changes.note(stored, retracting: retractedEvent.map { ($0.event.line, $0.event.effective) })
         if case .announced(let announcement) = event.body {
             lines[event.line] = .some(AnnouncedLine(department: announcement.department, announcedOn: event.effective))
         }
@@ -84,13 +108,8 @@ struct BatchFacts: LedgerFacts {
                 events[target.id] = .some(known)
             }
             histories[target.line]?.retractedAt[target.id] = stored.recorded
-            markTouched(target.line, from: target.effective)
-            needsRefold.insert(target.line)
             if target.type == .announced { lines[target.line] = .some(nil) }
         }
     }
 
-    private mutating func markTouched(_ line: String, from date: CivilDate) {
-        touched[line] = min(touched[line] ?? date, date)
-    }
 }

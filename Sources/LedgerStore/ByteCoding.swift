@@ -2,6 +2,10 @@
 struct ByteWriter {
     private(set) var bytes: [UInt8] = []
 
+    init(capacity: Int = 0) {
+        bytes.reserveCapacity(capacity)
+    }
+
     mutating func append(_ value: UInt8) { bytes.append(value) }
 
     mutating func append(_ value: Int64) {
@@ -12,7 +16,8 @@ struct ByteWriter {
     }
 
     mutating func append(_ value: String) {
-        let utf8 = Array(value.utf8)
+        // The view is read in place: no intermediate array per field.
+        let utf8 = value.utf8
         append(Int64(utf8.count))
         bytes.append(contentsOf: utf8)
     }
@@ -25,12 +30,18 @@ struct ByteWriter {
             append(UInt8(0))
         }
     }
+
+    /// Appends raw bytes with their length, as `append(_: String)` does for a string's UTF-8.
+    mutating func appendCounted(_ utf8: some Collection<UInt8>) {
+        append(Int64(utf8.count))
+        bytes.append(contentsOf: utf8)
+    }
 }
 
 /// Reads the fields of a compact binary record, failing softly on truncation.
 struct ByteReader {
     private let bytes: [UInt8]
-    private var offset = 0
+    var offset = 0
 
     init(_ bytes: [UInt8]) { self.bytes = bytes }
 
@@ -51,13 +62,38 @@ struct ByteReader {
     }
 
     mutating func string() throws(StoreError) -> String {
-        let count = try int64()
-        guard count >= 0, offset + Int(count) <= bytes.count else { throw StoreError.corrupted("record ends early") }
-        defer { offset += Int(count) }
-        return String(decoding: bytes[offset..<(offset + Int(count))], as: UTF8.self)
+        let range = try stringRange()
+        return String(decoding: bytes[range], as: UTF8.self)
     }
 
     mutating func optionalString() throws(StoreError) -> String? {
         try byte() == 0 ? nil : try string()
+    }
+
+    /// Moves past a string without building it.
+    mutating func skipString() throws(StoreError) {
+        _ = try stringRange()
+    }
+
+    /// Moves past an optional string without building it.
+    mutating func skipOptionalString() throws(StoreError) {
+        if try byte() != 0 { try skipString() }
+    }
+
+    private mutating func stringRange() throws(StoreError) -> Range<Int> {
+        let count = try int64()
+        guard count >= 0, count <= bytes.count - offset else { throw StoreError.corrupted("record ends early") }
+        defer { offset += Int(count) }
+        return offset..<(offset + Int(count))
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// Overwrites eight bytes at `offset` with `value`, big-endian.
+    mutating func overwriteInt64(_ value: Int64, at offset: Int) {
+        let bits = UInt64(bitPattern: value)
+        for index in 0..<8 {
+            self[offset + index] = UInt8(truncatingIfNeeded: bits >> UInt64(56 - 8 * index))
+        }
     }
 }

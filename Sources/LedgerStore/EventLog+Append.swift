@@ -4,20 +4,39 @@ import LedgerCore
 /// One event of a batch, checked for shape and ready for the ledger's rules.
 public struct PendingEvent: Sendable {
     /// The object as given, without the ledger's fields.
-    public var input: JSONObject
+    public var input: JSONObject {
+        didSet { canonical = nil }
+    }
     /// The decoded event, with its id.
     public var event: LedgerEvent
     /// SHA-256 of its content with the id and without seq and recorded.
     public var contentDigest: [UInt8]
+    /// The input encoded once, and the id it was encoded for: the stored bytes are cut from it.
+    private var canonical: (encoding: CanonicalEvent, id: String)?
 
     /// Decodes and checks the shape of one input event.
     public init(_ value: JSONValue, today: CivilDate) throws(ValidationError) {
-        event = try EventDecoder(today: today).decode(value)
-        guard case .object(let object) = value else {
-            throw ValidationError(.notAnObject, "an event must be a JSON object")
+        guard case .object(let object) = value, let encoding = CanonicalEvent(input: object) else {
+            event = try EventDecoder(today: today).decode(value)
+            guard case .object(let object) = value else {
+                throw ValidationError(.notAnObject, "an event must be a JSON object")
+            }
+            input = object
+            contentDigest = EventRecord.contentDigest(input: object, id: event.id)
+            return
         }
+        event = try EventDecoder(today: today).decode(object, canonicalInput: encoding.inputBytes)
         input = object
-        contentDigest = EventRecord.contentDigest(input: object, id: event.id)
+        contentDigest = EventRecord.digest(encoding.content(id: event.id))
+        canonical = (encoding, event.id)
+    }
+
+    /// The canonical bytes of the event once placed at `seq` and `recorded`.
+    func storedBytes(seq: UInt64, recorded: Timestamp) -> [UInt8] {
+        if let canonical, canonical.id == event.id {
+            return canonical.encoding.stored(id: event.id, seq: seq, recorded: recorded)
+        }
+        return EventRecord.canonicalBytes(input: input, id: event.id, seq: seq, recorded: recorded)
     }
 
     /// Decodes a batch, refusing it at the first event whose shape is wrong (the error carries its index).
@@ -84,7 +103,7 @@ extension EventLog {
             }
             let seq = head.seq + 1
             let recorded = max(now, head.recorded)
-            let canonical = EventRecord.canonicalBytes(input: item.input, id: item.event.id, seq: seq, recorded: recorded)
+            let canonical = item.storedBytes(seq: seq, recorded: recorded)
             let hash = EventRecord.chainHash(previous: head.hash, canonical: canonical)
             let stored = StoredEvent(seq: seq, recorded: recorded, event: item.event)
             let retracted = try store(stored, canonical: canonical, hash: hash, contentDigest: item.contentDigest, txn)
@@ -95,16 +114,7 @@ extension EventLog {
             report.lastSeq = seq
         }
         guard report.appended > 0 else { return report }
-        for (line, from) in facts.touched {
-            if !facts.needsRefold.contains(line),
-               try extendTimeline(line, with: facts.appended[line] ?? [], txn) {
-                continue
-            }
-            try facts.loadHistory(line, txn, layout)
-            if let history = facts.histories[line] {
-                try rewriteTimeline(line, history, from: from, txn)
-            }
-        }
+        try updateTimelines(facts.changes, txn)
         try txn.put(layout.meta, ChainHead.key, head.bytes)
         return report
     }
@@ -114,121 +124,11 @@ extension EventLog {
         _ stored: StoredEvent, canonical: [UInt8], hash: [UInt8], contentDigest: [UInt8],
         _ txn: borrowing Transaction
     ) throws -> StoredEvent? {
-        let event = stored.event
-        try txn.put(layout.events, StoreKeys.seq(stored.seq), hash + canonical, append: true)
-        let idRecord = IDRecord(seq: stored.seq, contentDigest: contentDigest, type: event.type, line: event.line)
-        try txn.put(layout.ids, StoreKeys.id(event.id), idRecord.bytes)
-        var indexValue = BigEndian.bytes(UInt64(bitPattern: stored.recorded.millisecondsSinceEpoch))
-        indexValue += Array(event.type.rawValue.utf8)
-        try txn.put(layout.lineEvents, StoreKeys.lineEvent(event.line, event.effective, stored.seq), indexValue)
-        switch event.body {
-        case .announced(let announcement):
-            let record = LineRecord(department: announcement.department, announcedOn: event.effective)
-            try txn.put(layout.lines, Array(event.line.utf8), record.bytes)
-            try txn.put(layout.departmentLines, StoreKeys.departmentLine(announcement.department, event.line), [])
-            return nil
-        case .corrected(let retracts, _):
-            guard let targetBytes = try txn.get(layout.ids, StoreKeys.id(retracts)) else {
-                throw StoreError.corrupted("retracted event \(retracts) vanished")
-            }
-            let target = try IDRecord(bytes: targetBytes)
-            var value = StoreKeys.seq(stored.seq)
-            BigEndian.append(UInt64(bitPattern: stored.recorded.millisecondsSinceEpoch), to: &value)
-            try txn.put(layout.retractions, StoreKeys.seq(target.seq), value)
-            let targetEvent = try Self.storedEvent(seq: target.seq, txn, layout).event
-            if target.type == .announced {
-                try txn.delete(layout.lines, Array(target.line.utf8))
-            }
-            return targetEvent
-        default:
-            return nil
+        try txn.put(layout.events, StoreKeys.seq(stored.seq), reserving: hash.count + canonical.count, append: true) { value in
+            hash.withUnsafeBytes { value.copyMemory(from: $0) }
+            canonical.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: value[hash.count...]).copyMemory(from: $0) }
         }
-    }
-
-    /// Replaces a line's timeline entries from `from` on with states folded from its history.
-    private func rewriteTimeline(_ line: String, _ history: LineHistory, from: CivilDate, _ txn: borrowing Transaction) throws {
-        let prefix = StoreKeys.linePrefix(line)
-        try txn.withCursor(layout.timeline) { cursor in
-            var entry = try cursor.seek(atOrAfter: StoreKeys.timeline(line, from))
-            while let current = entry, StoreKeys.hasPrefix(current.key, prefix) {
-                try cursor.deleteCurrent()
-                entry = try cursor.seek(atOrAfter: current.key)
-            }
-        }
-        for point in LineFold.timeline(of: history.events, excluding: history.retracted) where point.date >= from {
-            try txn.put(layout.timeline, StoreKeys.timeline(line, point.date), LineStateCodec.encode(point.state))
-        }
-    }
-
-    /// Applies new events to a line's timeline without reading its history: events dated on or
-    /// after its last entry extend it, and a backdated `funded` event (which commutes with every
-    /// other event) adds its amount to the entries from its date on. Returns false, having
-    /// written nothing, when another backdated event needs a full fold.
-    private func extendTimeline(_ line: String, with events: [StoredEvent], _ txn: borrowing Transaction) throws -> Bool {
-        let sorted = LineFold.sorted(events)
-        var last = try timelineEntry(line, atOrBefore: nil, txn)
-        if let lastDate = last?.date {
-            let allCommute = sorted.allSatisfy { stored in
-                if stored.event.effective >= lastDate { return true }
-                if case .funded = stored.event.body { return true }
-                return false
-            }
-            guard allCommute else { return false }
-        }
-        for stored in sorted {
-            let effective = stored.event.effective
-            if let current = last, effective < current.date {
-                guard case .funded(let amount) = stored.event.body else { return false }
-                try addFunding(amount, to: line, from: effective, txn)
-                if let latest = last?.state {
-                    var updated = latest
-                    updated.funded += amount
-                    last = (current.date, updated)
-                }
-                continue
-            }
-            var fold = LineFold(state: last?.state)
-            fold.apply(stored.event)
-            try txn.put(layout.timeline, StoreKeys.timeline(line, effective), LineStateCodec.encode(fold.state))
-            last = (effective, fold.state)
-        }
-        return true
-    }
-
-    /// Adds a backdated funding to every timeline entry of `line` from `date` on, first
-    /// starting an entry on `date` from the state before it.
-    private func addFunding(_ amount: Pence, to line: String, from date: CivilDate, _ txn: borrowing Transaction) throws {
-        if try timelineEntry(line, atOrBefore: date, txn)?.date != date {
-            let before = try timelineEntry(line, atOrBefore: date.adding(days: -1), txn)
-            try txn.put(layout.timeline, StoreKeys.timeline(line, date), LineStateCodec.encode(before?.state))
-        }
-        let prefix = StoreKeys.linePrefix(line)
-        var updates: [(key: [UInt8], state: LineState)] = []
-        try txn.withCursor(layout.timeline) { cursor in
-            var entry = try cursor.seek(atOrAfter: StoreKeys.timeline(line, date))
-            while let current = entry, StoreKeys.hasPrefix(current.key, prefix) {
-                if var state = try LineStateCodec.decode(current.value) {
-                    state.funded += amount
-                    updates.append((current.key, state))
-                }
-                entry = try cursor.next()
-            }
-        }
-        for update in updates {
-            try txn.put(layout.timeline, update.key, LineStateCodec.encode(update.state))
-        }
-    }
-
-    /// The timeline entry of `line` at or before `date` (the last entry when nil).
-    func timelineEntry(
-        _ line: String, atOrBefore date: CivilDate?, _ txn: borrowing Transaction
-    ) throws -> (date: CivilDate, state: LineState?)? {
-        let prefix = StoreKeys.linePrefix(line)
-        let key = date.map { StoreKeys.timeline(line, $0) } ?? prefix + [0xFF, 0xFF, 0xFF, 0xFF, 0xFF]
-        let entry = try txn.withCursor(layout.timeline) { cursor in try cursor.seek(atOrBefore: key) }
-        guard let entry, StoreKeys.hasPrefix(entry.key, prefix),
-              let entryDate = StoreKeys.date(fromLineKey: entry.key, line: line)
-        else { return nil }
-        return (entryDate, try LineStateCodec.decode(entry.value))
+        guard let target = try index(stored, contentDigest: contentDigest, txn) else { return nil }
+        return try Self.storedEvent(seq: target.seq, txn, layout).event
     }
 }

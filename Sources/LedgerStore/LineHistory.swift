@@ -9,13 +9,13 @@ struct LineHistory {
 
     var retracted: Set<String> { Set(retractedAt.keys) }
 
-    /// Reads every event of `line`.
-    static func load(_ line: String, _ txn: borrowing Transaction, _ layout: StoreLayout) throws -> LineHistory {
+    /// Reads every event of `line`, or only those dated from `from` on.
+    static func load(_ line: String, from: CivilDate? = nil, _ txn: borrowing Transaction, _ layout: StoreLayout) throws -> LineHistory {
         var history = LineHistory()
         let prefix = StoreKeys.linePrefix(line)
         var seqs: [UInt64] = []
         try txn.withCursor(layout.lineEvents) { cursor in
-            var entry = try cursor.seek(atOrAfter: prefix)
+            var entry = try cursor.seek(atOrAfter: from.map { StoreKeys.timeline(line, $0) } ?? prefix)
             while let current = entry, StoreKeys.hasPrefix(current.key, prefix) {
                 if let seq = StoreKeys.seq(fromLineEventKey: current.key, line: line) { seqs.append(seq) }
                 entry = try cursor.next()

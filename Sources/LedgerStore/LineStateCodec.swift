@@ -7,7 +7,7 @@ enum LineStateCodec {
     /// The bytes of a state; a nil state (line not present) is the empty record.
     static func encode(_ state: LineState?) -> [UInt8] {
         guard let state else { return [] }
-        var writer = ByteWriter()
+        var writer = ByteWriter(capacity: 160 + state.line.utf8.count + state.department.utf8.count + state.title.utf8.count)
         writer.append(version)
         writer.append(state.line)
         writer.append(state.department)
@@ -18,13 +18,77 @@ enum LineStateCodec {
         writer.append(state.status.rawValue)
         writer.append(state.pledged.value)
         writer.append(state.funded.value)
-        writer.append(state.due?.description)
+        if let due = state.due {
+            writer.append(UInt8(1))
+            appendDescription(of: due, to: &writer)
+        } else {
+            writer.append(UInt8(0))
+        }
         writer.append(Int64(state.slips))
         writer.append(Int64(state.slippedDays))
         writer.append(state.stage?.rawValue)
         writer.append(state.bill)
         writer.append(Int64(state.announcedOn.daysSinceEpoch))
         return writer.bytes
+    }
+
+    /// `due.description` as a counted string, written without building the string.
+    private static func appendDescription(of due: DueDate, to writer: inout ByteWriter) {
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &digits) { text in
+            var count = 0
+            func put(_ value: Int, width: Int) {
+                var rest = value
+                for position in stride(from: count + width - 1, through: count, by: -1) {
+                    text[position] = UInt8(ascii: "0") &+ UInt8(rest % 10)
+                    rest /= 10
+                }
+                count += width
+            }
+            put(due.year, width: 4)
+            if let month = due.month {
+                text[count] = UInt8(ascii: "-")
+                count += 1
+                put(month, width: 2)
+            }
+            if let day = due.day {
+                text[count] = UInt8(ascii: "-")
+                count += 1
+                put(day, width: 2)
+            }
+            writer.appendCounted(UnsafeRawBufferPointer(rebasing: text[0..<count]))
+        }
+    }
+
+    /// The record of the same state with `amount` more funding, patched in place: the same bytes
+    /// `encode` would write for the decoded state with `funded` raised, without decoding it.
+    /// The empty record (no state) stays empty.
+    static func addingFunding(_ amount: Pence, to bytes: [UInt8]) throws(StoreError) -> [UInt8] {
+        guard !bytes.isEmpty else { return bytes }
+        let offset = try fundedOffset(bytes)
+        var reader = ByteReader(bytes)
+        reader.offset = offset
+        let funded = Pence(try reader.int64()) + amount
+        var patched = bytes
+        patched.overwriteInt64(funded.value, at: offset)
+        return patched
+    }
+
+    /// Where the funded amount sits in a non-empty record.
+    private static func fundedOffset(_ bytes: [UInt8]) throws(StoreError) -> Int {
+        var reader = ByteReader(bytes)
+        guard try reader.byte() == version else { throw .corrupted("line state of an unknown version") }
+        try reader.skipString()  // line
+        try reader.skipString()  // department
+        try reader.skipOptionalString()  // department name
+        try reader.skipString()  // title
+        try reader.skipString()  // kind
+        try reader.skipOptionalString()  // parent
+        try reader.skipString()  // status
+        _ = try reader.int64()  // pledged
+        let offset = reader.offset
+        _ = try reader.int64()
+        return offset
     }
 
     /// The state a record holds, or nil for the empty record.

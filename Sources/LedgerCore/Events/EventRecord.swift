@@ -30,6 +30,19 @@ public enum EventRecord {
 
     /// Decodes stored canonical bytes back into a `StoredEvent`.
     public static func decode(_ canonical: [UInt8]) throws(ValidationError) -> StoredEvent {
+        try decode(canonical, digestingContent: false).stored
+    }
+
+    /// Decodes stored canonical bytes, with the digest of the content (`contentDigest`) that
+    /// the event was appended with.
+    public static func decodeWithContentDigest(_ canonical: [UInt8]) throws(ValidationError) -> (stored: StoredEvent, contentDigest: [UInt8]) {
+        let decoded = try decode(canonical, digestingContent: true)
+        return (decoded.stored, decoded.contentDigest ?? [])
+    }
+
+    private static func decode(
+        _ canonical: [UInt8], digestingContent: Bool
+    ) throws(ValidationError) -> (stored: StoredEvent, contentDigest: [UInt8]?) {
         let value: JSONValue
         do {
             value = try JSONParser.parse(canonical)
@@ -51,7 +64,9 @@ public enum EventRecord {
         object["seq"] = nil
         object["recorded"] = nil
         let event = try EventDecoder(today: nil).decode(.object(object))
-        return StoredEvent(seq: UInt64(seq), recorded: recorded, event: event)
+        // What is left is the content with its id, as `contentDigest` hashes it.
+        let contentDigest = digestingContent ? digest(CanonicalJSON.encode(.object(object))) : nil
+        return (StoredEvent(seq: UInt64(seq), recorded: recorded, event: event), contentDigest)
     }
 
     /// The content of a stored event without `seq` and `recorded`: what an identical re-send has.

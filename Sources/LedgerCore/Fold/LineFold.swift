@@ -59,12 +59,14 @@ public struct LineFold: Sendable {
     }
 
     /// The line's state after each distinct effective date: what `at D` reads for any D
-    /// from that date up to the next entry.
+    /// from that date up to the next entry. `initial` is the state before the first of `events`,
+    /// when they are only the later part of a line's history.
     public static func timeline(
         of events: [StoredEvent],
-        excluding retracted: Set<String> = []
+        excluding retracted: Set<String> = [],
+        startingFrom initial: LineState? = nil
     ) -> [(date: CivilDate, state: LineState?)] {
-        var fold = LineFold()
+        var fold = LineFold(state: initial)
         var result: [(date: CivilDate, state: LineState?)] = []
         for stored in sorted(events) where !retracted.contains(stored.event.id) {
             fold.apply(stored.event)

@@ -52,6 +52,61 @@ public enum CanonicalJSON {
         }
     }
 
+    /// The canonical bytes of `object` and, for each of `absentKeys` (keys it does not hold),
+    /// the offset at which a member with that key belongs: the start of the first member that
+    /// sorts after it, or the closing brace.
+    static func encode(_ object: JSONObject, insertionPointsOf absentKeys: [String]) -> (bytes: [UInt8], points: [Int]) {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(512)
+        var points = [Int](repeating: -1, count: absentKeys.count)
+        let members = object.members
+        bytes.append(UInt8(ascii: "{"))
+        for (position, index) in sortedOrder(members).enumerated() {
+            if position > 0 { bytes.append(UInt8(ascii: ",")) }
+            let key = members[index].key
+            for slot in absentKeys.indices where points[slot] < 0 && keyPrecedes(absentKeys[slot], key) {
+                points[slot] = bytes.count
+            }
+            appendString(key, to: &bytes)
+            bytes.append(UInt8(ascii: ":"))
+            encode(members[index].value, sortKeys: true, into: &bytes)
+        }
+        for slot in points.indices where points[slot] < 0 {
+            points[slot] = bytes.count
+        }
+        bytes.append(UInt8(ascii: "}"))
+        return (bytes, points)
+    }
+
+    /// Canonical object bytes with members added at points from `encode(_:insertionPointsOf:)`:
+    /// the bytes encoding the enlarged object afresh would give. `insertions` are in key order.
+    static func splice(_ object: [UInt8], _ insertions: [(point: Int, key: String, value: JSONValue)]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(object.count + 96)
+        let closing = object.count - 1
+        var copied = 0
+        for insertion in insertions {
+            out.append(contentsOf: object[copied..<insertion.point])
+            copied = insertion.point
+            if insertion.point == closing {
+                // Last in the object: a comma goes before it unless the object was empty so far.
+                if out.count > 1 { out.append(UInt8(ascii: ",")) }
+                appendMember(insertion.key, insertion.value, to: &out)
+            } else {
+                appendMember(insertion.key, insertion.value, to: &out)
+                out.append(UInt8(ascii: ","))
+            }
+        }
+        out.append(contentsOf: object[copied...])
+        return out
+    }
+
+    private static func appendMember(_ key: String, _ value: JSONValue, to bytes: inout [UInt8]) {
+        appendString(key, to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        encode(value, sortKeys: true, into: &bytes)
+    }
+
     /// The canonical form of `value` as a string.
     public static func string(_ value: JSONValue) -> String {
         String(decoding: encode(value), as: UTF8.self)

@@ -107,7 +107,8 @@ public struct JSONObject: Sendable, Equatable, Sequence {
         }
     }
 
-    private func position(of key: String) -> Int? {
+    /// Where `key` is among the members.
+    func position(of key: String) -> Int? {
         if let index {
             return index[ExactKey(key)]
         }

@@ -25,8 +25,17 @@ public struct EventDecoder: Sendable {
         return event
     }
 
+    /// Decodes an input event whose canonical bytes as given are already at hand, so that a
+    /// derived id does not encode it again.
+    public func decode(_ object: JSONObject, canonicalInput: [UInt8]) throws(ValidationError) -> LedgerEvent {
+        var reader = FieldReader(object)
+        let event = try decodeFields(&reader, canonicalInput: canonicalInput)
+        try reader.rejectUnknown(assigned: Self.assignedFields)
+        return event
+    }
+
     /// Decodes the fields common to every event and those of its type.
-    func decodeFields(_ reader: inout FieldReader) throws(ValidationError) -> LedgerEvent {
+    func decodeFields(_ reader: inout FieldReader, canonicalInput: [UInt8]? = nil) throws(ValidationError) -> LedgerEvent {
         let typeValue = try reader.requiredValue("type")
         guard case .string(let typeName) = typeValue else {
             throw reader.wrongType("type", expected: "a string", got: typeValue)
@@ -49,7 +58,7 @@ public struct EventDecoder: Sendable {
         }
         let source = try decodeSource(reader.object("source"))
         let body = try decodeBody(type, line: line, &reader)
-        let id = givenID ?? Self.derivedID(of: .object(reader.object))
+        let id = givenID ?? canonicalInput.map { Hex.string(SHA256.hash(data: $0)) } ?? Self.derivedID(of: .object(reader.object))
         return LedgerEvent(id: id, line: line, effective: effective, source: source, body: body)
     }
 

@@ -3,7 +3,11 @@
 struct FieldReader {
     let object: JSONObject
     let path: String
-    private(set) var seen: Set<String> = []
+    /// Which members were read, by position: a bit each for the first 64, a set beyond
+    /// (only objects with many unknown fields get there). Names not present need no mark,
+    /// as only present keys can be reported as unknown.
+    private var seenMask: UInt64 = 0
+    private var seenBeyondMask: Set<Int> = []
 
     init(_ object: JSONObject, path: String = "") {
         self.object = object
@@ -15,9 +19,17 @@ struct FieldReader {
     }
 
     mutating func value(_ name: String) -> JSONValue? {
-        seen.insert(name)
-        guard let value = object[name] else { return nil }
-        return value
+        guard let position = object.position(of: name) else { return nil }
+        if position < 64 {
+            seenMask |= 1 << UInt64(position)
+        } else {
+            seenBeyondMask.insert(position)
+        }
+        return object.members[position].value
+    }
+
+    private func wasRead(_ position: Int) -> Bool {
+        position < 64 ? seenMask & (1 << UInt64(position)) != 0 : seenBeyondMask.contains(position)
     }
 
     mutating func requiredValue(_ name: String) throws(ValidationError) -> JSONValue {
@@ -32,6 +44,9 @@ struct FieldReader {
         guard case .string(let text) = value else {
             throw wrongType(name, expected: "a string", got: value)
         }
+        // A string never has more scalars than UTF-8 bytes, so most need no count of scalars.
+        let bytes = text.utf8.count
+        if bytes >= 1 && bytes <= maxLength { return text }
         let length = text.unicodeScalars.count
         guard length >= 1, length <= maxLength else {
             throw ValidationError(
@@ -161,7 +176,8 @@ struct FieldReader {
 
     /// Refuses any field that was not read.
     func rejectUnknown(assigned: Set<String> = []) throws(ValidationError) {
-        for key in object.keys where !seen.contains(key) {
+        for (position, member) in object.members.enumerated() where !wasRead(position) {
+            let key = member.key
             let field = fieldPath(key)
             if assigned.contains(key) {
                 throw ValidationError(

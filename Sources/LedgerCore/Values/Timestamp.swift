@@ -84,18 +84,32 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
     public var rfc3339: String {
         let (days, millisecondOfDay) = Timestamp.split(millisecondsSinceEpoch)
         let time = Int(millisecondOfDay)
-        var text = CivilDate(daysSinceEpoch: days).description
-        text.reserveCapacity(24)
-        text.append("T")
-        FixedDigits.append(time / 3_600_000, width: 2, to: &text)
-        text.append(":")
-        FixedDigits.append(time / 60_000 % 60, width: 2, to: &text)
-        text.append(":")
-        FixedDigits.append(time / 1000 % 60, width: 2, to: &text)
-        text.append(".")
-        FixedDigits.append(time % 1000, width: 3, to: &text)
-        text.append("Z")
-        return text
+        let date = CivilDate(daysSinceEpoch: days)
+        // Every stored event carries one: written as bytes, not assembled from strings.
+        return String(unsafeUninitializedCapacity: 24) { text in
+            func put(_ value: Int, at start: Int, width: Int) {
+                var rest = value
+                for position in stride(from: start + width - 1, through: start, by: -1) {
+                    text[position] = UInt8(ascii: "0") &+ UInt8(rest % 10)
+                    rest /= 10
+                }
+            }
+            put(date.year, at: 0, width: 4)
+            text[4] = UInt8(ascii: "-")
+            put(date.month, at: 5, width: 2)
+            text[7] = UInt8(ascii: "-")
+            put(date.day, at: 8, width: 2)
+            text[10] = UInt8(ascii: "T")
+            put(time / 3_600_000, at: 11, width: 2)
+            text[13] = UInt8(ascii: ":")
+            put(time / 60_000 % 60, at: 14, width: 2)
+            text[16] = UInt8(ascii: ":")
+            put(time / 1000 % 60, at: 17, width: 2)
+            text[19] = UInt8(ascii: ".")
+            put(time % 1000, at: 20, width: 3)
+            text[23] = UInt8(ascii: "Z")
+            return 24
+        }
     }
 
     /// The same as `rfc3339`.

@@ -1,0 +1,127 @@
+import LMDB
+import LedgerCore
+import LedgerStore
+import LedgerTestSupport
+import Testing
+
+/// Rebuilding the projections from the events log gives back exactly what appends wrote.
+@Suite struct RebuildTests {
+    static let databases = ["events", "ids", "line_events", "timeline", "lines", "department_lines", "retractions", "meta"]
+    static let derived = ["ids", "line_events", "timeline", "lines", "department_lines", "retractions"]
+
+    /// Every key/value pair of every database, read with the store closed; `wiping` empties those named first.
+    static func contents(of fixture: StoreFixture, wiping: [String] = []) throws -> [String: [[UInt8]]] {
+        let path = fixture.directory.path
+        let elsewhere = try TemporaryDirectory()
+        fixture.log = try EventLog(path: elsewhere.path)
+        var result: [String: [[UInt8]]] = [:]
+        do {
+            let environment = try Environment(path: path)
+            let opened = try environment.openDatabases(databases)
+            try environment.write { txn in
+                for (name, database) in zip(databases, opened) {
+                    var pairs: [[UInt8]] = []
+                    try txn.withCursor(database) { cursor in
+                        var entry = try cursor.first()
+                        while let current = entry {
+                            pairs.append(current.key)
+                            pairs.append(current.value)
+                            entry = try cursor.next()
+                        }
+                    }
+                    result[name] = pairs
+                    if wiping.contains(name) { try txn.empty(database) }
+                }
+            }
+        }
+        try fixture.reopen()
+        return result
+    }
+
+    /// Appends in several batches, a day apart, events of every kind the projections treat specially.
+    static func mixedLedger() throws -> (StoreFixture, [Timestamp]) {
+        let fixture = try StoreFixture()
+        var recorded: [Timestamp] = []
+        func nextDay() {
+            recorded.append(fixture.now)
+            fixture.now = Timestamp(millisecondsSinceEpoch: fixture.now.millisecondsSinceEpoch + 86_400_000)
+        }
+        try fixture.append([
+            Events.announced("action-plan", amount: 1_000_000_000, due: "2025-07", on: "2025-01-10", id: "plan"),
+            Events.announced("police", amount: 250_000_000, due: "2025-06", parent: "action-plan", on: "2025-01-12", id: "police"),
+            Events.announced("audit", amount: 250_000_000, due: "2025", parent: "action-plan", on: "2025-01-12"),
+            Events.announced("mandatory-reporting", department: "justice", due: "2025-04-15", kind: "legislation", on: "2025-01-16", id: "law"),
+            Events.announced("mistake", amount: 700, on: "2025-01-20", id: "mistake"),
+            Events.event("funded", "action-plan", on: "2025-02-01", #""amount_pence":100000000"#, id: "first-funding"),
+            Events.event("funded", "police", on: "2025-02-03", #""amount_pence":50000000"#, id: "police-funding"),
+        ])
+        nextDay()
+        try fixture.append([
+            Events.event("funded", "action-plan", on: "2025-01-20", #""amount_pence":50000000"#, id: "late-funding"),
+            Events.event("slipped", "action-plan", on: "2025-03-01", #""due":"2025-10","reason":"consultation""#),
+            Events.event("corrected", "action-plan", on: "2025-06-01", #""retracts":"first-funding","reason":"was a re-announcement""#),
+            Events.event("legislated", "mandatory-reporting", on: "2025-02-10", #""stage":"introduced","bill":"Crime and Policing Bill""#),
+            Events.event("amended", "audit", on: "2025-02-15", #""amount_pence":300000000,"title":"National audit""#),
+        ])
+        nextDay()
+        try fixture.append([
+            Events.event("corrected", "mistake", on: "2025-05-01", #""retracts":"mistake","reason":"never promised""#),
+            Events.event("amended", "police", on: "2025-01-25", #""due":"2025-09""#, id: "backdated-amendment"),
+            Events.event("funded", "police", on: "2025-01-15", #""amount_pence":1000"#),
+            Events.event("funded", "police", on: "2025-03-01", #""amount_pence":2000"#),
+            Events.event("corrected", "police", on: "2025-04-01", #""retracts":"police-funding","reason":"double counted""#),
+            Events.event("delivered", "police", on: "2025-05-20", #""note":"all cases reopened""#),
+            Events.event("withdrawn", "audit", on: "2025-04-02", #""reason":"folded into the inquiry""#),
+        ])
+        nextDay()
+        try fixture.append([
+            Events.announced("mistake", amount: 900, department: "justice", on: "2025-02-01", id: "mistake-again"),
+            Events.event("slipped", "mandatory-reporting", on: "2025-04-10", #""due":"2025-12","reason":"parliamentary time""#),
+            Events.event("funded", "action-plan", on: "2025-01-11", #""amount_pence":7"#),
+            Events.event("legislated", "mandatory-reporting", on: "2025-05-01", #""stage":"royal-assent","bill":"Crime and Policing Bill""#),
+            Events.event("delivered", "mandatory-reporting", on: "2025-05-02"),
+        ])
+        nextDay()
+        return (fixture, recorded)
+    }
+
+    static let dates = ["2025-01-10", "2025-01-19", "2025-01-25", "2025-02-02", "2025-03-01", "2025-04-15", "2025-05-21", "2025-12-31"]
+
+    static func answers(_ fixture: StoreFixture, knownAt: [Timestamp]) throws -> [AtResult] {
+        var results: [AtResult] = []
+        for date in dates {
+            results.append(try fixture.at(date))
+            results.append(try fixture.at(date, department: "justice"))
+            for cutoff in knownAt { results.append(try fixture.at(date, knownAt: cutoff)) }
+        }
+        return results
+    }
+
+    @Test func rebuildingReproducesEveryDerivedDatabase() throws {
+        let (fixture, _) = try Self.mixedLedger()
+        let before = try Self.contents(of: fixture, wiping: Self.derived)
+        #expect(before["timeline"]?.isEmpty == false)
+        #expect(before["retractions"]?.count == 6)  // three retractions, key and value each
+        // Wiped: the projections now answer nothing until they are rebuilt.
+        #expect(try fixture.at("2025-04-15").departments.isEmpty)
+
+        let report = try fixture.log.rebuildProjections()
+        #expect(report == RebuildReport(events: 24, lines: 5))
+        let after = try Self.contents(of: fixture)
+        for name in Self.databases {
+            #expect(after[name] == before[name], "database \(name)")
+        }
+    }
+
+    @Test func rebuildingKeepsEveryAnswer() throws {
+        let (fixture, recorded) = try Self.mixedLedger()
+        let before = try Self.answers(fixture, knownAt: recorded)
+        #expect(before.first { $0.line("mistake") != nil } != nil)
+        _ = try Self.contents(of: fixture, wiping: Self.derived)
+        _ = try fixture.log.rebuildProjections()
+        #expect(try Self.answers(fixture, knownAt: recorded) == before)
+        // And the rebuilt store takes appends as before.
+        try fixture.append([Events.event("funded", "action-plan", on: "2025-01-15", #""amount_pence":3"#)])
+        #expect(try fixture.at("2025-01-16").line("action-plan")?.state.funded == Pence(10))
+    }
+}
