@@ -40,12 +40,27 @@ extension EventLog {
         knownAt: Timestamp? = nil,
         knownAtText: String? = nil
     ) throws -> AtResult {
+        try at(date, department: department, knownAt: knownAt, knownAtText: knownAtText, projectionsMayAnswer: true)
+    }
+
+    /// `at` with `knownAt`, always folded from the indexed events: what the projections must agree with.
+    func atByFold(_ date: CivilDate, department: String? = nil, knownAt: Timestamp) throws -> AtResult {
+        try at(date, department: department, knownAt: knownAt, knownAtText: nil, projectionsMayAnswer: false)
+    }
+
+    private func at(
+        _ date: CivilDate, department: String?, knownAt: Timestamp?, knownAtText: String?, projectionsMayAnswer: Bool
+    ) throws -> AtResult {
         try read { txn in
             let lines = try lineSlugs(department: department, txn)
             var states: [LineState] = []
             states.reserveCapacity(lines.count)
+            // A cut-off at or after the newest event leaves nothing out: the projections answer it.
+            let cutoff = try knownAt.flatMap { knownAt in
+                try projectionsMayAnswer && knownAt >= Self.head(txn, layout).recorded ? nil : knownAt
+            }
             for line in lines {
-                let state = if let knownAt {
+                let state = if let knownAt = cutoff {
                     try foldedState(line, at: date, knownAt: knownAt, txn)
                 } else {
                     try timelineState(line, at: date, txn)

@@ -1,5 +1,5 @@
 import LedgerCore
-import LedgerStore
+@testable import LedgerStore
 import LedgerTestSupport
 import Testing
 
@@ -48,6 +48,23 @@ import Testing
         #expect(now.state.slippedDays == 92)
     }
 
+    @Test func aCutOffAfterTheNewestEventAnswersAsNowFromTheProjections() throws {
+        let (fixture, firstRecorded) = try backfilledLedger()
+        let newest = try fixture.log.head().recorded
+        #expect(newest > firstRecorded)
+        for date in ["2025-01-25", "2025-03-01", "2025-06-01"] {
+            let day = try #require(CivilDate(iso: date))
+            var asNow = try fixture.log.at(day)
+            asNow.knownAt = newest.rfc3339
+            #expect(try fixture.log.at(day, knownAt: newest, knownAtText: newest.rfc3339) == asNow)
+            #expect(try fixture.log.atByFold(day, knownAt: newest) == fixture.log.at(day))
+        }
+        // A millisecond earlier the second append is not known yet.
+        let justBefore = Timestamp(millisecondsSinceEpoch: newest.millisecondsSinceEpoch - 1)
+        let then = try fixture.at("2025-04-15", knownAt: justBefore)
+        #expect(then.line("action-plan")?.state.funded == Pence(100_000_000))
+    }
+
     @Test func knownAtBeforeAnythingWasRecordedIsEmpty() throws {
         let (fixture, firstRecorded) = try backfilledLedger()
         let before = Timestamp(millisecondsSinceEpoch: firstRecorded.millisecondsSinceEpoch - 1)
@@ -60,7 +77,7 @@ import Testing
         var day = try #require(CivilDate(iso: "2025-01-10"))
         while day <= (try #require(CivilDate(iso: "2025-11-01"))) {
             let projected = try fixture.log.at(day)
-            let folded = try fixture.log.at(day, knownAt: far)
+            let folded = try fixture.log.atByFold(day, knownAt: far)
             #expect(projected == folded, "at \(day)")
             day = day.adding(days: 7)
         }
@@ -90,7 +107,7 @@ import Testing
         let far = Timestamp(millisecondsSinceEpoch: 4_000_000_000_000)
         var day = try #require(CivilDate(iso: "2025-01-05"))
         while day <= (try #require(CivilDate(iso: "2025-07-01"))) {
-            #expect(try fixture.log.at(day) == fixture.log.at(day, knownAt: far), "at \(day)")
+            #expect(try fixture.log.at(day) == fixture.log.atByFold(day, knownAt: far), "at \(day)")
             day = day.adding(days: 3)
         }
     }
