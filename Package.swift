@@ -24,6 +24,11 @@ let package = Package(
             pkgConfig: "lmdb",
             providers: [.apt(["liblmdb-dev"])]
         ),
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
         .target(
             name: "LMDB",
             dependencies: ["CLMDB"]
@@ -85,7 +90,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "ledger-bench",
-            dependencies: ["LedgerCore", "LedgerStore", "LedgerClient"]
+            dependencies: ["LedgerCore", "LedgerStore", "LedgerClient", "CSQLite"]
         ),
         .target(
             name: "LedgerTestSupport",

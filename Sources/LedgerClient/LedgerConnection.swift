@@ -86,6 +86,11 @@ public final class LedgerConnection {
         }
     }
 
+    /// The next response line as the daemon sent it, without its newline; nil when the daemon closed the connection.
+    public func receiveLine() throws(ClientError) -> [UInt8]? {
+        try readLine()
+    }
+
     /// Sends a request and returns its response, throwing the daemon's error if it answers with one.
     public func request(_ request: JSONValue) throws(ClientError) -> JSONObject {
         try send(request)

@@ -13,7 +13,7 @@ public struct LedgerCommand: ParsableCommand {
             """,
         subcommands: [
             AtCommand.self, AppendCommand.self, HistoryCommand.self, DiffCommand.self, VerifyCommand.self,
-            ExportCommand.self, BackupCommand.self, TailCommand.self, StatsCommand.self, MoneyCommand.self,
+            ExportCommand.self, BackupCommand.self, RebuildCommand.self, TailCommand.self, StatsCommand.self, MoneyCommand.self,
         ]
     )
 

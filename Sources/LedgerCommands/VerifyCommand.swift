@@ -86,3 +86,26 @@ struct MoneyCommand: ParsableCommand {
         }
     }
 }
+
+/// `ledger rebuild`: derives every index and projection again from the events log.
+struct RebuildCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rebuild",
+        abstract: "Derive every index and projection again from the hash-chained events alone, in one transaction.",
+        discussion: """
+            The events are the record; the id index, the line index and the per-line timelines that answer `at` are \
+            derived from them. Readers (and a running daemon) see the old projections until the new ones commit.
+            """
+    )
+
+    @OptionGroup var store: StoreOptions
+
+    func run() throws {
+        guard let directory = store.directory else {
+            throw CommandFailure("rebuild works on the LMDB environment directly: give the ledger's state directory with --db DIR")
+        }
+        let log = try store.openForReading(directory)
+        let report = try log.rebuildProjections()
+        print("rebuilt the projections of \(report.lines) lines from \(report.events) events")
+    }
+}

@@ -3,11 +3,18 @@ import LedgerCore
 /// A deterministic stream of valid events shaped like a real ledger: about one line per 100
 /// events in 20 departments, mostly funding, with amendments, slips, bill stages, deliveries,
 /// withdrawals and corrections, and about 10% of events backdated (recorded long after they happened).
+/// The events' dates run evenly from `Workload.firstDay` to `Workload.lastDay` over `total` events.
 struct Workload {
+    /// The first effective date of a generated ledger.
+    static let firstDay = CivilDate(year: 2015, month: 1, day: 1) ?? CivilDate(daysSinceEpoch: 16436)
+    /// The last effective date of a generated ledger.
+    static let lastDay = CivilDate(year: 2025, month: 12, day: 31) ?? CivilDate(daysSinceEpoch: 20453)
+
     private var random: SplitMix64
     private var lines: [GeneratedLine] = []
     private var day: CivilDate
     private var serial = 0
+    private let total: Int
     let departments = 20
 
     private struct GeneratedLine {
@@ -19,9 +26,11 @@ struct Workload {
         var closed: Bool
     }
 
-    init(seed: UInt64) {
+    /// The workload of `total` events made from `seed`.
+    init(seed: UInt64, total: Int) {
         random = SplitMix64(seed: seed)
-        day = CivilDate(year: 2020, month: 1, day: 1) ?? CivilDate(daysSinceEpoch: 18262)
+        day = Self.firstDay
+        self.total = max(total, 1)
     }
 
     /// The next `count` events.
@@ -31,7 +40,8 @@ struct Workload {
 
     private mutating func nextEvent() -> JSONValue {
         serial += 1
-        if serial % 50 == 0, day < CivilDate(year: 2025, month: 12, day: 31) ?? day { day = day.adding(days: 1) }
+        let span = Self.firstDay.days(to: Self.lastDay)
+        day = Self.firstDay.adding(days: min(span, (serial - 1) * span / total))
         if lines.isEmpty || random.below(100) == 0 {
             return announce()
         }
@@ -40,7 +50,7 @@ struct Workload {
         let roll = random.below(1000)
         if line.closed || roll < 900 {
             let backdated = random.below(10) == 0
-            let effective = backdated ? line.announcedOn.adding(days: random.below(max(1, line.announcedOn.days(to: day)) + 1)) : day
+            let effective = backdated ? line.announcedOn.adding(days: random.below(line.announcedOn.days(to: day) + 1)) : day
             let id = "f\(serial)"
             lines[index].fundedIDs.append(id)
             return event(id: id, type: "funded", line: line.slug, effective: effective, [

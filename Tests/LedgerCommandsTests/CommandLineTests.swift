@@ -162,6 +162,20 @@ import Testing
         #expect(again.errors.contains("not empty"))
     }
 
+    @Test func rebuildDerivesTheSameAnswersFromTheEventsAlone() throws {
+        let ledger = try ExampleLedger()
+        let before = try ["2025-01-20", "2025-04-15", "2026-01-01"].map { try ledger.run(["at", $0, "--format", "json"]).output }
+        let rebuild = try ledger.run(["rebuild"])
+        #expect(rebuild.status == 0, "\(rebuild.errors)")
+        #expect(rebuild.output == "rebuilt the projections of 24 lines from 24 events\n")
+        let after = try ["2025-01-20", "2025-04-15", "2026-01-01"].map { try ledger.run(["at", $0, "--format", "json"]).output }
+        #expect(after == before)
+        #expect(try ledger.run(["verify"]).status == 0)
+        let withoutStore = try CommandRunner.run("ledger", ["rebuild", "--socket", ledger.directory.appending("none.sock")])
+        #expect(withoutStore.status == 1)
+        #expect(withoutStore.errors.contains("give the ledger's state directory with --db DIR"))
+    }
+
     @Test func moneyConvertsWhatPeopleWrite() throws {
         let result = try CommandRunner.run("ledger", ["money", "£2.5m"])
         #expect(result.output == "250000000 pence (£2.5m)\n")
@@ -189,13 +203,48 @@ struct CommandFailure: Error {
     let message: String
 }
 
-/// The benchmark at a tiny scale, so it cannot rot: it runs, and its two ways of answering agree.
+/// The benchmark at a tiny scale, so it cannot rot: it runs through the real daemon and SQLite,
+/// and the two give the same `at` answers. No figure is asserted: times belong to the benchmark.
 @Suite struct BenchmarkSmokeTests {
-    @Test func theBenchmarkRunsAndItsAnswersAgree() throws {
-        let result = try CommandRunner.run("ledger-bench", ["--events", "3000", "--runs", "1", "--queries", "5"])
+    static let tiny = ["--events", "3000", "--runs", "1", "--queries", "4", "--singles", "32"]
+
+    @Test func theMarkdownTableHasEveryFigureAndTheAnswersAgree() throws {
+        let result = try CommandRunner.run("ledger-bench", Self.tiny)
         #expect(result.status == 0, "\(result.output)\(result.errors)")
-        #expect(result.output.contains("| events appended | 3000 in batches of 1000 |"))
-        #expect(result.output.contains("| store bytes per event |"))
-        #expect(!result.output.contains("disagree"))
+        #expect(result.output.contains("3032 events stored (3000 generated, seed 42, then 1 × 32 single appends)"))
+        for label in [
+            "| append through the socket, batches of 1000 |", "| append single events, 16 connections at once |",
+            "| `at`, whole ledger, p50 |", "| `at`, one department, p99 |", "| `at --known-at`, one department, p50 |",
+            "| daemon start to READY=1 |", "| rebuild every projection (SQLite: REINDEX) |", "| peak RSS of ledgerd |",
+            "| store bytes per event |",
+        ] {
+            #expect(result.output.contains(label), "missing \(label)")
+        }
+        // 4 dates × (whole ledger, one department, known-at), each compared department by department.
+        #expect(result.output.contains("answers agree: 12 `at` answers"))
+    }
+
+    @Test func jsonCarriesTheSameFiguresForMachines() throws {
+        let result = try CommandRunner.run("ledger-bench", Self.tiny + ["--seed", "7", "--json"])
+        #expect(result.status == 0, "\(result.output)\(result.errors)")
+        let report = try #require(try JSONParser.parse(Array(result.output.utf8)).objectValue)
+        #expect(report["stored_events"]?.integerValue == 3032)
+        let agreement = try #require(report["agreement"]?.objectValue)
+        #expect(agreement["agree"]?.boolValue == true)
+        #expect(agreement["compared"]?.integerValue == 12)
+        let figures = try #require(report["figures"]?.arrayValue).compactMap(\.objectValue)
+        let measures = figures.compactMap { $0["measure"]?.stringValue }
+        #expect(measures == [
+            "ingest_batched", "ingest_singles", "at_whole_p50", "at_whole_p99", "at_department_p50", "at_department_p99",
+            "at_known_at_p50", "at_known_at_p99", "peak_rss", "start_to_ready", "rebuild", "bytes_per_event",
+        ])
+        let ingest = try #require(figures.first)
+        #expect((ingest["ledger"]?.integerValue ?? 0) > 0 && (ingest["sqlite"]?.integerValue ?? 0) > 0)
+    }
+
+    @Test func aBadOptionIsNamed() throws {
+        let result = try CommandRunner.run("ledger-bench", ["--events", "many"])
+        #expect(result.status == 64)
+        #expect(result.errors.contains("--events takes a positive whole number, not many"))
     }
 }

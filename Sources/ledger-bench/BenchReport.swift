@@ -1,0 +1,212 @@
+import LedgerCore
+
+/// What the benchmark measures, with its unit, which way is better, and the target the ledger is held to.
+enum Measure: String, CaseIterable {
+    case ingestBatched = "ingest_batched"
+    case ingestSingles = "ingest_singles"
+    case atWholeP50 = "at_whole_p50"
+    case atWholeP99 = "at_whole_p99"
+    case atDepartmentP50 = "at_department_p50"
+    case atDepartmentP99 = "at_department_p99"
+    case atKnownAtP50 = "at_known_at_p50"
+    case atKnownAtP99 = "at_known_at_p99"
+    case startToReady = "start_to_ready"
+    case rebuild = "rebuild"
+    case peakMemory = "peak_rss"
+    case bytesPerEvent = "bytes_per_event"
+
+    enum Unit: String {
+        case eventsPerSecond = "events/s"
+        case seconds = "s"
+        case bytes = "bytes"
+    }
+
+    var label: String {
+        switch self {
+        case .ingestBatched: "append through the socket, batches of 1000"
+        case .ingestSingles: "append single events, 16 connections at once"
+        case .atWholeP50: "`at`, whole ledger, p50"
+        case .atWholeP99: "`at`, whole ledger, p99"
+        case .atDepartmentP50: "`at`, one department, p50"
+        case .atDepartmentP99: "`at`, one department, p99"
+        case .atKnownAtP50: "`at --known-at`, one department, p50"
+        case .atKnownAtP99: "`at --known-at`, one department, p99"
+        case .startToReady: "daemon start to READY=1"
+        case .rebuild: "rebuild every projection (SQLite: REINDEX)"
+        case .peakMemory: "peak RSS of ledgerd"
+        case .bytesPerEvent: "store bytes per event"
+        }
+    }
+
+    var unit: Unit {
+        switch self {
+        case .ingestBatched, .ingestSingles: .eventsPerSecond
+        case .peakMemory, .bytesPerEvent: .bytes
+        default: .seconds
+        }
+    }
+
+    var higherIsBetter: Bool { unit == .eventsPerSecond }
+
+    /// The ledger's target on a 2-core machine at 1M events (whole-ledger `at` at 200k).
+    var target: String {
+        switch self {
+        case .ingestBatched: "≥ 200k/s, ≥ 2× SQLite"
+        case .ingestSingles: "≥ 20k/s, ≥ 2× SQLite"
+        case .atWholeP50: "≤ 20 ms at 200k events, ≥ 10× SQLite"
+        case .atDepartmentP50: "≤ 2 ms, ≥ 10× SQLite"
+        case .startToReady: "≤ 0.5 s"
+        case .rebuild: "≤ 5 s"
+        case .peakMemory: "≤ 200 MiB"
+        default: ""
+        }
+    }
+}
+
+/// Whether the ledger and SQLite gave the same `at` answers.
+struct Agreement {
+    var compared = 0
+    var problems: [String] = []
+
+    var agrees: Bool { problems.isEmpty && compared > 0 }
+
+    mutating func compare(_ ledger: [DepartmentTotals]?, _ sqlite: [DepartmentTotals], date: CivilDate, department: String?) {
+        compared += 1
+        guard let ledger else {
+            note("the ledger's answer at \(date) did not decode")
+            return
+        }
+        guard ledger != sqlite else { return }
+        let scope = department ?? "the whole ledger"
+        let first = zip(ledger, sqlite).first { $0 != $1 }
+        let detail = first.map { "ledger \($0.0), SQLite \($0.1)" } ?? "ledger \(ledger.count) departments, SQLite \(sqlite.count)"
+        note("at \(date) for \(scope) the answers disagree: \(detail)")
+    }
+
+    mutating func note(_ problem: String) {
+        if problems.count < 10 { problems.append(problem) }
+    }
+}
+
+/// Every figure of a run, the ledger's beside SQLite's.
+struct BenchReport {
+    struct Row {
+        var measure: Measure
+        var ledger: Double
+        var sqlite: Double?
+
+        /// How many times better the ledger is (above 1: better), or nil without a baseline.
+        var ratio: Double? {
+            guard let sqlite, sqlite > 0, ledger > 0 else { return nil }
+            return measure.higherIsBetter ? ledger / sqlite : sqlite / ledger
+        }
+    }
+
+    let options: BenchOptions
+    let sqliteVersion: String
+    var rows: [Row] = []
+    var agreement = Agreement()
+    var storedEvents = 0
+
+    init(options: BenchOptions, sqliteVersion: String) {
+        self.options = options
+        self.sqliteVersion = sqliteVersion
+    }
+
+    mutating func add(_ measure: Measure, ledger: Double, sqlite: Double?) {
+        rows.append(Row(measure: measure, ledger: ledger, sqlite: sqlite))
+    }
+
+    func markdown() -> String {
+        var lines = [
+            "",
+            "\(storedEvents) events stored (\(options.events) generated, seed \(options.seed), then \(options.runs) × \(options.singles) single appends); medians of \(options.runs) runs; `at` at \(options.queries) dates",
+            "",
+            "| measure | ledger | SQLite \(sqliteVersion) | ledger vs SQLite | target |",
+            "| --- | ---: | ---: | ---: | --- |",
+        ]
+        for row in rows {
+            let baseline = row.sqlite.map { Self.format($0, row.measure.unit) } ?? "–"
+            let ratio = row.ratio.map { Self.times($0) } ?? "–"
+            lines.append("| \(row.measure.label) | \(Self.format(row.ledger, row.measure.unit)) | \(baseline) | \(ratio) | \(row.measure.target) |")
+        }
+        lines.append("")
+        if agreement.agrees {
+            lines.append("answers agree: \(agreement.compared) `at` answers, every department's pledged, funded and line counts equal to SQLite's")
+        } else {
+            lines.append("ANSWERS DISAGREE (\(agreement.compared) compared):")
+            lines += agreement.problems.map { "- \($0)" }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    func json() -> String {
+        var figures: [JSONValue] = []
+        for row in rows {
+            var fields: [(String, JSONValue)] = [
+                ("measure", .string(row.measure.rawValue)), ("unit", .string(row.measure.unit.rawValue)),
+                ("ledger", Self.number(row.ledger, row.measure.unit)),
+                ("sqlite", row.sqlite.map { Self.number($0, row.measure.unit) } ?? .null),
+            ]
+            fields.append(("ratio", row.ratio.map { .number(Self.decimal($0, places: 2)) } ?? .null))
+            figures.append(.object(JSONObject(fields)))
+        }
+        let object = JSONValue.object(JSONObject([
+            ("events", .integer(Int64(options.events))), ("stored_events", .integer(Int64(storedEvents))),
+            ("seed", .integer(Int64(bitPattern: options.seed))), ("runs", .integer(Int64(options.runs))),
+            ("queries", .integer(Int64(options.queries))), ("sqlite_version", .string(sqliteVersion)),
+            ("figures", .array(figures)),
+            ("agreement", .object(JSONObject([
+                ("compared", .integer(Int64(agreement.compared))), ("agree", .bool(agreement.agrees)),
+                ("problems", .array(agreement.problems.map(JSONValue.string))),
+            ]))),
+        ]))
+        var bytes: [UInt8] = []
+        CanonicalJSON.encode(object, sortKeys: false, into: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// A figure as a JSON number in its unit: seconds to the microsecond, rates and sizes whole.
+    private static func number(_ value: Double, _ unit: Measure.Unit) -> JSONValue {
+        switch unit {
+        case .seconds: .number(decimal(value, places: 6))
+        case .eventsPerSecond, .bytes: .integer(Int64(value.rounded()))
+        }
+    }
+
+    static func format(_ value: Double, _ unit: Measure.Unit) -> String {
+        switch unit {
+        case .eventsPerSecond: "\(grouped(Int(value.rounded()))) events/s"
+        case .bytes where value >= 1_048_576: "\(decimal(value / 1_048_576, places: 1)) MiB"
+        case .bytes: "\(grouped(Int(value.rounded()))) B"
+        case .seconds where value >= 1: "\(decimal(value, places: 2)) s"
+        case .seconds: "\(decimal(value * 1000, places: value < 0.01 ? 2 : 1)) ms"
+        }
+    }
+
+    static func times(_ ratio: Double) -> String {
+        "\(decimal(ratio, places: ratio < 10 ? 2 : 1))×"
+    }
+
+    /// `value` with `places` decimals, rounded half away from zero, without locale or floating-point printing.
+    static func decimal(_ value: Double, places: Int) -> String {
+        var scale = 1
+        for _ in 0..<places { scale *= 10 }
+        let scaled = Int((abs(value) * Double(scale)).rounded())
+        let whole = scaled / scale
+        let fraction = String(scaled % scale)
+        let sign = value < 0 && scaled > 0 ? "-" : ""
+        guard places > 0 else { return "\(sign)\(whole)" }
+        return "\(sign)\(whole)." + String(repeating: "0", count: places - fraction.count) + fraction
+    }
+
+    static func grouped(_ number: Int) -> String {
+        let digits = Array(String(number))
+        var result = ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0 && (digits.count - index) % 3 == 0 { result.append(",") }
+            result.append(digit)
+        }
+        return result
+    }
+}

@@ -1,0 +1,216 @@
+import LedgerClient
+import LedgerCore
+import LedgerStore
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One run of the benchmark: the same workload into `ledgerd` and into SQLite, each measured the same way.
+struct Benchmark {
+    let options: BenchOptions
+    let scratch: String
+    let dates: [CivilDate]
+
+    /// Single-event appends go to the first line the workload announces.
+    static let singlesLine = "line-1"
+
+    init(options: BenchOptions, scratch: String) throws {
+        self.options = options
+        self.scratch = scratch
+        var random = SplitMix64(seed: options.seed ^ 0xA5A5)
+        let span = Workload.firstDay.days(to: Workload.lastDay)
+        dates = (0..<options.queries).map { _ in Workload.firstDay.adding(days: random.below(span + 1)) }
+    }
+
+    func run() throws -> BenchReport {
+        var report = BenchReport(options: options, sqliteVersion: SQLiteBaseline.version)
+        let stateDirectory = scratch + "/ledger"
+        let sqlitePath = scratch + "/baseline.sqlite"
+        let baseline = try SQLiteBaseline(path: sqlitePath)
+
+        // Both stores get the same batches; each side's clock time covers only its own work.
+        let daemon = try LaunchedDaemon(stateDirectory: stateDirectory, socket: scratch + "/ledger.sock", scratch: scratch)
+        let client = try daemon.connect()
+        var workload = Workload(seed: options.seed, total: options.events)
+        let segment = max(1, (options.events + options.runs - 1) / options.runs)
+        var ledgerSegments: [Double] = []
+        var sqliteSegments: [Double] = []
+        var ledgerSeconds = 0.0
+        var sqliteSeconds = 0.0
+        var inSegment = 0
+        var remaining = options.events
+        var knownAt: Timestamp?
+        progress("loading \(options.events) events in batches of 1000")
+        while remaining > 0 {
+            let batch = workload.next(min(1000, remaining, segment - inSegment))
+            remaining -= batch.count
+            inSegment += batch.count
+            let request = Self.encode(.object(JSONObject([("op", .string("append")), ("events", .array(batch))])))
+            ledgerSeconds += try measure { try Self.exchange(request, on: client) }
+            let recorded = SystemClock.now().millisecondsSinceEpoch
+            sqliteSeconds += try measure { try baseline.ingest(batch, recordedMillis: recorded) }
+            if knownAt == nil && remaining <= options.events / 2 {
+                // Halfway through the load: every batch so far is recorded by this instant on both
+                // sides, and none after it, so `--known-at` folds away half of what the ledger knows.
+                usleep(2000)
+                knownAt = SystemClock.now()
+                usleep(2000)
+            }
+            if inSegment == segment || remaining == 0 {
+                ledgerSegments.append(Double(inSegment) / ledgerSeconds)
+                sqliteSegments.append(Double(inSegment) / sqliteSeconds)
+                (ledgerSeconds, sqliteSeconds, inSegment) = (0, 0, 0)
+            }
+        }
+        report.add(.ingestBatched, ledger: median(ledgerSegments), sqlite: median(sqliteSegments))
+
+        progress("single-event appends from \(options.connections) connections")
+        var ledgerSingles: [Double] = []
+        var sqliteSingles: [Double] = []
+        for run in 0..<options.runs {
+            let events = singleEvents(run: run)
+            ledgerSingles.append(Double(events.joined().count) / (try appendSingles(events, to: daemon)))
+            sqliteSingles.append(Double(events.joined().count) / (try insertSingles(events, into: sqlitePath)))
+        }
+        report.add(.ingestSingles, ledger: median(ledgerSingles), sqlite: median(sqliteSingles))
+
+        progress("`at` at \(dates.count) dates, \(options.runs) runs")
+        let midway = knownAt ?? SystemClock.now()
+        let queries: [(Measure, Measure, String?, Timestamp?)] = [
+            (.atWholeP50, .atWholeP99, nil, nil),
+            (.atDepartmentP50, .atDepartmentP99, "department-1", nil),
+            (.atKnownAtP50, .atKnownAtP99, "department-1", midway),
+        ]
+        for (p50, p99, department, cutoff) in queries {
+            var ledgerRuns = LatencyRuns()
+            var sqliteRuns = LatencyRuns()
+            for run in 0..<options.runs {
+                var ledgerLatencies: [Double] = []
+                var sqliteLatencies: [Double] = []
+                for date in dates {
+                    let request = Self.encode(Self.atRequest(date, department: department, knownAt: cutoff))
+                    var line: [UInt8] = []
+                    ledgerLatencies.append(try measure { line = try Self.exchange(request, on: client) })
+                    var expected: [DepartmentTotals] = []
+                    sqliteLatencies.append(try measure {
+                        expected = try baseline.at(date, department: department, knownAtMillis: cutoff?.millisecondsSinceEpoch)
+                    })
+                    if run == 0 { report.agreement.compare(Self.totals(line), expected, date: date, department: department) }
+                }
+                ledgerRuns.runs.append(ledgerLatencies)
+                sqliteRuns.runs.append(sqliteLatencies)
+            }
+            report.add(p50, ledger: ledgerRuns.p50, sqlite: sqliteRuns.p50)
+            report.add(p99, ledger: ledgerRuns.p99, sqlite: sqliteRuns.p99)
+        }
+
+        let peak = daemon.peakResidentBytes()
+        try daemon.stop()
+        if let peak { report.add(.peakMemory, ledger: Double(peak), sqlite: nil) }
+
+        progress("restarts to READY=1")
+        var starts: [Double] = []
+        for _ in 0..<options.runs {
+            let restarted = try LaunchedDaemon(stateDirectory: stateDirectory, socket: scratch + "/ledger.sock", scratch: scratch)
+            starts.append(restarted.secondsToReady)
+            try restarted.stop()
+        }
+        report.add(.startToReady, ledger: median(starts), sqlite: nil)
+
+        progress("rebuilding every projection from the log")
+        let log = try EventLog(path: stateDirectory)
+        // Sizes before rebuilding: a rebuild frees the old projections' pages, which LMDB keeps for reuse.
+        let stored = try log.eventCount()
+        report.storedEvents = stored
+        let ledgerBytes = Double(try log.storeBytes()) / Double(max(stored, 1))
+        let sqliteBytes = Double(try baseline.storeBytes()) / Double(max(stored, 1))
+        let before = try dates.prefix(5).map { try log.at($0) }
+        var rebuilds: [Double] = []
+        var reindexes: [Double] = []
+        for _ in 0..<options.runs {
+            rebuilds.append(try measure { _ = try log.rebuildProjections() })
+            reindexes.append(try measure { try baseline.reindex() })
+        }
+        let after = try dates.prefix(5).map { try log.at($0) }
+        if before != after { report.agreement.note("the rebuilt projections answer `at` differently from the ones appends built") }
+        report.add(.rebuild, ledger: median(rebuilds), sqlite: median(reindexes))
+        report.add(.bytesPerEvent, ledger: ledgerBytes, sqlite: sqliteBytes)
+
+        return report
+    }
+
+    private func progress(_ message: String) {
+        if !options.json { printError("ledger-bench: \(message)\n") }
+    }
+
+    /// Per connection, the single `funded` events it appends in run `run`.
+    private func singleEvents(run: Int) -> [[JSONValue]] {
+        let perConnection = max(1, options.singles / options.connections)
+        return (0..<options.connections).map { connection in
+            (0..<perConnection).map { number in
+                .object(JSONObject([
+                    ("id", .string("single-\(run)-\(connection)-\(number)")), ("type", .string("funded")),
+                    ("line", .string(Self.singlesLine)), ("effective", .string(Workload.lastDay.description)),
+                    ("amount_pence", .integer(100)),
+                    ("source", .object(JSONObject([("title", .string("Generated workload"))]))),
+                ]))
+            }
+        }
+    }
+
+    /// Seconds for every connection to append its events one request each, all connections at once.
+    private func appendSingles(_ events: [[JSONValue]], to daemon: LaunchedDaemon) throws -> Double {
+        let requests = events.map { $0.map { Self.encode(.object(JSONObject([("op", .string("append")), ("events", .array([$0]))]))) } }
+        let socket = daemon.socket
+        return try timeConcurrently(requests.count) { index in
+            let client = try LedgerConnection(path: socket, timeout: .seconds(600))
+            return { for request in requests[index] { try Self.exchange(request, on: client) } }
+        }
+    }
+
+    /// Seconds for one SQLite connection per writer to insert its events one transaction each, all at once.
+    private func insertSingles(_ events: [[JSONValue]], into path: String) throws -> Double {
+        try timeConcurrently(events.count) { index in
+            let writer = try SQLiteBaseline.Writer(path: path)
+            return {
+                for event in events[index] {
+                    try writer.insert(event, recordedMillis: SystemClock.now().millisecondsSinceEpoch)
+                }
+            }
+        }
+    }
+
+    static func atRequest(_ date: CivilDate, department: String?, knownAt: Timestamp?) -> JSONValue {
+        var fields: [(String, JSONValue)] = [("op", .string("at")), ("date", .string(date.description))]
+        if let department { fields.append(("department", .string(department))) }
+        if let knownAt { fields.append(("known_at", .string(knownAt.rfc3339))) }
+        return .object(JSONObject(fields))
+    }
+
+    static func encode(_ request: JSONValue) -> [UInt8] {
+        var bytes: [UInt8] = []
+        CanonicalJSON.encode(request, sortKeys: false, into: &bytes)
+        bytes.append(UInt8(ascii: "\n"))
+        return bytes
+    }
+
+    /// Sends one encoded request and returns the response line, failing on an error response.
+    @discardableResult
+    static func exchange(_ request: [UInt8], on client: LedgerConnection) throws -> [UInt8] {
+        try client.send(raw: request)
+        guard let line = try client.receiveLine() else { throw ClientError.broken("ledgerd closed the connection") }
+        // The daemon writes `ok` first, so a success is known without parsing the whole answer.
+        if !line.starts(with: Array(#"{"ok":true"#.utf8)) {
+            throw ClientError.broken("ledgerd refused a request: \(String(decoding: line, as: UTF8.self))")
+        }
+        return line
+    }
+
+    /// The per-department totals of an `at` response line.
+    static func totals(_ line: [UInt8]) -> [DepartmentTotals]? {
+        guard case .object(let response)? = try? JSONParser.parse(line), let result = response["result"] else { return nil }
+        return DepartmentTotals.from(atResult: result)
+    }
+}
