@@ -15,12 +15,7 @@ extension EventLog {
         let event = stored.event
         let idRecord = IDRecord(seq: stored.seq, contentDigest: contentDigest, type: event.type, line: event.line)
         try txn.put(layout.ids, StoreKeys.id(event.id), idRecord.bytes)
-        let typeName = event.type.rawValue.utf8
-        var indexValue: [UInt8] = []
-        indexValue.reserveCapacity(8 + typeName.count)
-        BigEndian.append(UInt64(bitPattern: stored.recorded.millisecondsSinceEpoch), to: &indexValue)
-        indexValue.append(contentsOf: typeName)
-        try txn.put(layout.lineEvents, StoreKeys.lineEvent(event.line, event.effective, stored.seq), indexValue)
+        try txn.put(layout.lineEvents, StoreKeys.lineEvent(event.line, event.effective, stored.seq), LineEventRecord(stored).bytes)
         switch event.body {
         case .announced(let announcement):
             let record = LineRecord(department: announcement.department, announcedOn: event.effective)
@@ -35,6 +30,13 @@ extension EventLog {
             var value = StoreKeys.seq(stored.seq)
             BigEndian.append(UInt64(bitPattern: stored.recorded.millisecondsSinceEpoch), to: &value)
             try txn.put(layout.retractions, StoreKeys.seq(target.seq), value)
+            // The line index says so too, so a cut-off query needs no lookup per event.
+            let retracted = try Self.storedEvent(seq: target.seq, txn, layout).event
+            var record = LineEventRecord(retracted)
+            record.retractedAt = stored.recorded
+            try txn.put(
+                layout.lineEvents, StoreKeys.lineEvent(retracted.event.line, retracted.event.effective, target.seq), record.bytes
+            )
             if target.type == .announced {
                 try txn.delete(layout.lines, Array(target.line.utf8))
             }

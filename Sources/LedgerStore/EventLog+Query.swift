@@ -61,7 +61,7 @@ extension EventLog {
             }
             for line in lines {
                 let state = if let knownAt = cutoff {
-                    try foldedState(line, at: date, knownAt: knownAt, txn)
+                    try foldedState(line, at: date, knownAt: knownAt, fromProjection: projectionsMayAnswer, txn)
                 } else {
                     try timelineState(line, at: date, txn)
                 }
@@ -93,33 +93,50 @@ extension EventLog {
         try timelineEntry(line, atOrBefore: date, txn)?.state
     }
 
-    /// The state of `line` at the end of `date` from only what was recorded by `knownAt`:
-    /// folds the line's indexed events up to `date`, never the whole log.
+    /// The state of `line` at the end of `date` from only what was recorded by `knownAt`, read
+    /// from the line's index entries up to `date`, never the whole log. When the events that count
+    /// then and now differ only in `funded` ones (which commute with everything), it is the
+    /// timeline's state with their amounts taken off or put back; otherwise the counted events
+    /// are folded, reading only those that are not `funded`.
     private func foldedState(
-        _ line: String, at date: CivilDate, knownAt: Timestamp, _ txn: borrowing Transaction
+        _ line: String, at date: CivilDate, knownAt: Timestamp, fromProjection: Bool, _ txn: borrowing Transaction
     ) throws -> LineState? {
         let prefix = StoreKeys.linePrefix(line)
-        var seqs: [UInt64] = []
+        var counted: [(seq: UInt64, record: LineEventRecord)] = []
+        var fundingDifference = Pence.zero
+        var onlyFundingDiffers = fromProjection
         try txn.withCursor(layout.lineEvents) { cursor in
             var entry = try cursor.seek(atOrAfter: prefix)
             while let current = entry, StoreKeys.hasPrefix(current.key, prefix) {
                 guard let effective = StoreKeys.date(fromLineKey: current.key, line: line), effective <= date else { break }
-                if let millis = BigEndian.uint64(current.value),
-                   Int64(bitPattern: millis) <= knownAt.millisecondsSinceEpoch,
-                   let seq = StoreKeys.seq(fromLineEventKey: current.key, line: line) {
-                    seqs.append(seq)
+                guard let seq = StoreKeys.seq(fromLineEventKey: current.key, line: line) else {
+                    throw StoreError.corrupted("a line_events key of \(line) is damaged")
+                }
+                let record = try LineEventRecord(bytes: current.value)
+                let countsThen = record.counts(knownAt: knownAt)
+                if countsThen { counted.append((seq, record)) }
+                if countsThen != record.counts(knownAt: nil) {
+                    if let amount = record.fundedAmount {
+                        fundingDifference = countsThen ? fundingDifference + amount : fundingDifference - amount
+                    } else if record.type != .corrected {
+                        onlyFundingDiffers = false
+                    }
                 }
                 entry = try cursor.next()
             }
         }
+        if onlyFundingDiffers {
+            guard var state = try timelineState(line, at: date, txn) else { return nil }
+            state.funded = state.funded + fundingDifference
+            return state
+        }
         var fold = LineFold()
-        for seq in seqs {
-            if let retraction = try txn.get(layout.retractions, StoreKeys.seq(seq)),
-               let millis = BigEndian.uint64(retraction, at: 8),
-               Int64(bitPattern: millis) <= knownAt.millisecondsSinceEpoch {
-                continue
+        for (seq, record) in counted {
+            if let amount = record.fundedAmount {
+                fold.fund(amount)
+            } else {
+                fold.apply(try Self.storedEvent(seq: seq, txn, layout).event.event)
             }
-            fold.apply(try Self.storedEvent(seq: seq, txn, layout).event.event)
         }
         return fold.state
     }

@@ -18,7 +18,10 @@ public final class EventLog: Sendable {
     }
 
     /// The store's format; a store of another format is refused rather than misread.
-    static let formatVersion: [UInt8] = Array("ledger-1".utf8)
+    static let formatVersion: [UInt8] = Array("ledger-2".utf8)
+    /// The format before `line_events` entries carried retractions and funded amounts: its events
+    /// are the same, so opening it for writing derives the projections again and upgrades it.
+    static let upgradableFormat: [UInt8] = Array("ledger-1".utf8)
 
     let environment: Environment
     let layout: StoreLayout
@@ -43,7 +46,16 @@ public final class EventLog: Sendable {
 
     private func checkFormat(writable: Bool) throws {
         let found = try read { txn in try txn.get(layout.meta, Array("format".utf8)) }
-        if let found {
+        if let found, found == Self.upgradableFormat {
+            guard writable else {
+                throw StoreError(
+                    .unsupportedFormat,
+                    "\(path) holds a store of the earlier format ledger-1: open it once for writing (start ledgerd on it, or run ledger rebuild --db \(path)) to upgrade it"
+                )
+            }
+            _ = try rebuildProjections()
+            try write { txn in try txn.put(layout.meta, Array("format".utf8), Self.formatVersion) }
+        } else if let found {
             guard found == Self.formatVersion else {
                 throw StoreError(.unsupportedFormat, "\(path) holds a store of format \(String(decoding: found, as: UTF8.self))")
             }

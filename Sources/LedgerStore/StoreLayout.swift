@@ -6,7 +6,8 @@ struct StoreLayout: Sendable {
     let events: Database
     /// `id` → `seq`, content digest, type, line: finds re-sends and retraction targets.
     let ids: Database
-    /// `line 0x00 day seq` → recorded (ms) and type: one line's events in fold order.
+    /// `line 0x00 day seq` → a `LineEventRecord`: one line's events in fold order, with when each was
+    /// recorded and retracted and what a `funded` one adds.
     let lineEvents: Database
     /// `line 0x00 day` → the line's state at the end of that day (empty when absent).
     let timeline: Database

@@ -17,7 +17,7 @@ public struct LineFold: Sendable {
         case .announced(let announcement):
             state = LineState(line: event.line, announcedOn: event.effective, announcement: announcement)
         case .funded(let amount):
-            state?.funded += amount
+            fund(amount)
         case .amended(let amendment):
             if let amount = amendment.amount { state?.pledged = amount }
             if let title = amendment.title { state?.title = title }
@@ -40,6 +40,11 @@ public struct LineFold: Sendable {
         case .corrected:
             break
         }
+    }
+
+    /// Applies a `funded` event of the line by its amount alone.
+    public mutating func fund(_ amount: Pence) {
+        state?.funded += amount
     }
 
     /// The state of a line from its events (any order), counting only those dated on or

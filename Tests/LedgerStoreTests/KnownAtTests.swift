@@ -1,0 +1,113 @@
+import LMDB
+import LedgerCore
+@testable import LedgerStore
+import LedgerTestSupport
+import Testing
+
+/// `at D --known-at T` from the line index: the timeline shortcut, the fold, and stores written
+/// before the line index carried retractions and amounts.
+@Suite struct KnownAtTests {
+    /// Every recording time of the mixed ledger, a millisecond either side, and none.
+    static func cutoffs(_ recorded: [Timestamp]) -> [Timestamp] {
+        recorded.flatMap { time in
+            [-1, 0, 1].map { Timestamp(millisecondsSinceEpoch: time.millisecondsSinceEpoch + $0) }
+        }
+    }
+
+    @Test func theShortcutAndTheFoldAgreeAtEveryCutOff() throws {
+        let (fixture, recorded) = try RebuildTests.mixedLedger()
+        var differingFromNow = 0
+        for date in RebuildTests.dates {
+            let day = try #require(CivilDate(iso: date))
+            for cutoff in Self.cutoffs(recorded) {
+                for department in [nil, "home-office", "justice"] {
+                    let answer = try fixture.log.at(day, department: department, knownAt: cutoff)
+                    #expect(answer == (try fixture.log.atByFold(day, department: department, knownAt: cutoff)), "at \(date) known at \(cutoff)")
+                    if answer != (try fixture.log.at(day, department: department)) { differingFromNow += 1 }
+                }
+            }
+        }
+        // The cut-offs do leave things out: the comparisons are not all of the present state.
+        #expect(differingFromNow > 50)
+    }
+
+    @Test func aCorrectionRecordedLaterStillCountsTheRetractedFundingBeforeIt() throws {
+        let (fixture, recorded) = try RebuildTests.mixedLedger()
+        // police-funding (£500k on 2025-02-03) was retracted in the third append, which also
+        // funded £10 and £20: known as of the second append, only the £500k counts.
+        let before = try fixture.at("2025-04-15", knownAt: recorded[1])
+        let after = try fixture.at("2025-04-15", knownAt: recorded[2])
+        #expect(before.line("police")?.state.funded == Pence(50_000_000))
+        #expect(after.line("police")?.state.funded == Pence(3000))
+    }
+
+    @Test func aStoreOfTheEarlierFormatIsUpgradedWhenOpenedForWriting() throws {
+        let (fixture, recorded) = try RebuildTests.mixedLedger()
+        let answers = try RebuildTests.answers(fixture, knownAt: Self.cutoffs(recorded))
+        let current = try RebuildTests.contents(of: fixture)
+        try Self.downgrade(fixture)
+
+        var readOnly = EventLog.Options()
+        readOnly.readOnly = true
+        #expect {
+            try EventLog(path: fixture.directory.path, options: readOnly)
+        } throws: { error in
+            (error as? StoreError)?.code == .unsupportedFormat && "\(error)".contains("ledger rebuild --db")
+        }
+
+        try fixture.reopen()
+        #expect(try RebuildTests.contents(of: fixture) == current)
+        #expect(try RebuildTests.answers(fixture, knownAt: Self.cutoffs(recorded)) == answers)
+    }
+
+    /// Rewrites the store as the earlier format wrote it: `line_events` values of the recorded
+    /// time and the type's name alone, and format `ledger-1`.
+    static func downgrade(_ fixture: StoreFixture) throws {
+        let path = fixture.directory.path
+        fixture.log = try EventLog(path: try TemporaryDirectory().path)
+        let environment = try Environment(path: path)
+        let databases = try environment.openDatabases(["line_events", "meta"])
+        try environment.write { txn in
+            var rewritten: [([UInt8], [UInt8])] = []
+            try txn.withCursor(databases[0]) { cursor in
+                var entry = try cursor.first()
+                while let current = entry {
+                    let record = try LineEventRecord(bytes: current.value)
+                    let old = BigEndian.bytes(UInt64(bitPattern: record.recorded.millisecondsSinceEpoch)) + Array(record.type.rawValue.utf8)
+                    rewritten.append((current.key, old))
+                    entry = try cursor.next()
+                }
+            }
+            #expect(rewritten.count == 24)
+            for (key, value) in rewritten { try txn.put(databases[0], key, value) }
+            try txn.put(databases[1], Array("format".utf8), Array("ledger-1".utf8))
+        }
+    }
+}
+
+/// The line index record's layout round-trips and knows when its event counts.
+@Suite struct LineEventRecordTests {
+    @Test func theRecordRoundTripsEveryField() throws {
+        let record = LineEventRecord(
+            recorded: Timestamp(millisecondsSinceEpoch: 1_751_284_800_000),
+            retractedAt: Timestamp(millisecondsSinceEpoch: 1_751_371_200_000),
+            fundedAmount: Pence(250_000_000), type: .funded
+        )
+        #expect(record.bytes.count == 25 + 6)
+        #expect(try LineEventRecord(bytes: record.bytes) == record)
+        let plain = LineEventRecord(recorded: Timestamp(millisecondsSinceEpoch: 5), type: .slipped)
+        #expect(try LineEventRecord(bytes: plain.bytes) == plain)
+        #expect(throws: StoreError.self) { try LineEventRecord(bytes: Array(plain.bytes.prefix(25))) }
+    }
+
+    @Test func anEventCountsFromItsRecordingUntilItsRetraction() {
+        let record = LineEventRecord(
+            recorded: Timestamp(millisecondsSinceEpoch: 100), retractedAt: Timestamp(millisecondsSinceEpoch: 200), type: .funded
+        )
+        #expect(!record.counts(knownAt: Timestamp(millisecondsSinceEpoch: 99)))
+        #expect(record.counts(knownAt: Timestamp(millisecondsSinceEpoch: 100)))
+        #expect(record.counts(knownAt: Timestamp(millisecondsSinceEpoch: 199)))
+        #expect(!record.counts(knownAt: Timestamp(millisecondsSinceEpoch: 200)))
+        #expect(!record.counts(knownAt: nil))
+    }
+}
