@@ -16,63 +16,117 @@ public struct RebuildReport: Sendable, Hashable {
 }
 
 extension EventLog {
-    /// Events indexed between timeline updates: bounds what is held in memory, while keeping the
-    /// lines' timelines to one update per line per run of events.
-    static let rebuildRun = 20_000
+    /// Events read from the log and decoded together: small enough to hold a few runs in memory,
+    /// large enough that handing a run between threads costs little.
+    static let rebuildRun = 4_096
 
     /// Empties every derived database (ids, line events, timeline, lines, department lines,
     /// retractions) and derives them again from the events log alone, through the same code that
     /// writes them on append. One write transaction: readers see the old projections or the new,
     /// never a half-built one, and a failure leaves the store as it was.
+    ///
+    /// Decoding is pure, so it runs on other threads, a run of events ahead, while this thread
+    /// (the transaction's) writes the index entries of the run before. Timelines are folded once
+    /// per line at the end rather than extended as the events arrive.
     public func rebuildProjections() throws -> RebuildReport {
         try write { txn in
             for database in derivedDatabases { try txn.empty(database) }
-            var report = RebuildReport(events: 0, lines: 0)
-            var lines = Set<String>()
+            var events = 0
+            var timelines = TimelineRebuild()
             var next: UInt64 = 1
-            while true {
-                let run: [Cursor.Entry] = try txn.withCursor(layout.events) { cursor in
-                    var entries: [Cursor.Entry] = []
-                    entries.reserveCapacity(Self.rebuildRun)
-                    var entry = try cursor.seek(atOrAfter: StoreKeys.seq(next))
-                    while let current = entry, entries.count < Self.rebuildRun {
-                        entries.append(current)
-                        entry = try cursor.next()
+            var pending = try Self.readRun(from: next, txn, layout).map(DecodingRun.init)
+            while let run = pending {
+                next = run.firstSeq + UInt64(run.count)
+                // Read the following run before waiting, so its decoding starts as soon as this one's ends.
+                let following = try run.gap == nil ? Self.readRun(from: next, txn, layout) : nil
+                let decoded = run.wait()
+                pending = following.map(DecodingRun.init)
+                for part in decoded {
+                    for item in part {
+                        let (stored, contentDigest) = try item.get()
+                        let retracted = try index(stored, contentDigest: contentDigest, txn)
+                        timelines.note(stored, retracting: retracted?.seq)
                     }
-                    return entries
                 }
-                guard !run.isEmpty else { break }
-                var changes = TimelineChanges()
-                for entry in run {
-                    guard entry.key.count == 8, BigEndian.uint64(entry.key) == next else {
-                        throw StoreError.corrupted("the events log has no event \(next)")
-                    }
-                    let (stored, contentDigest) = try Self.storedEventWithDigest(entry.value, seq: next)
-                    var retracted: (line: String, effective: CivilDate)?
-                    if let target = try index(stored, contentDigest: contentDigest, txn) {
-                        retracted = try (target.line, Self.storedEvent(seq: target.seq, txn, layout).event.event.effective)
-                    }
-                    changes.note(stored, retracting: retracted)
-                    next += 1
-                }
-                try updateTimelines(changes, txn)
-                lines.formUnion(changes.touched.keys)
-                report.events += run.count
+                events += run.count
+                if let gap = run.gap { throw gap }
             }
-            report.lines = lines.count
-            return report
+            try timelines.write(txn, layout)
+            return RebuildReport(events: events, lines: timelines.lineCount)
+        }
+    }
+
+    /// The stored values of up to `rebuildRun` events from `first` on, copied out of the map;
+    /// nil when there are none. A missing seq ends the run early with the error to raise once the
+    /// events before it are indexed.
+    private static func readRun(from first: UInt64, _ txn: borrowing Transaction, _ layout: StoreLayout) throws -> StoredRun? {
+        try txn.withCursor(layout.events) { cursor in
+            var run = StoredRun(firstSeq: first, values: [], gap: nil)
+            run.values.reserveCapacity(rebuildRun)
+            var entry = try cursor.seek(atOrAfter: StoreKeys.seq(first))
+            while let current = entry, run.values.count < rebuildRun {
+                let expected = first + UInt64(run.values.count)
+                guard current.key.count == 8, BigEndian.uint64(current.key) == expected else {
+                    run.gap = StoreError.corrupted("the events log has no event \(expected)")
+                    break
+                }
+                run.values.append(current.value)
+                entry = try cursor.next()
+            }
+            return run.values.isEmpty && run.gap == nil ? nil : run
         }
     }
 
     /// Decodes a stored event and the digest of its content, as append computed it.
-    private static func storedEventWithDigest(_ value: [UInt8], seq: UInt64) throws -> (StoredEvent, [UInt8]) {
+    fileprivate static func storedEventWithDigest(_ value: [UInt8], seq: UInt64) throws(StoreError) -> (StoredEvent, [UInt8]) {
         guard value.count > 32 else { throw StoreError.corrupted("event \(seq) is damaged") }
+        let decoded: (stored: StoredEvent, contentDigest: [UInt8])
         do {
-            let decoded = try EventRecord.decodeWithContentDigest(Array(value[32...]))
-            guard decoded.stored.seq == seq else { throw StoreError.corrupted("event \(seq) says it is \(decoded.stored.seq)") }
-            return decoded
-        } catch let error as ValidationError {
+            decoded = try EventRecord.decodeWithContentDigest(Array(value[32...]))
+        } catch {
             throw StoreError.corrupted("event \(seq) does not decode: \(error)")
         }
+        guard decoded.stored.seq == seq else { throw StoreError.corrupted("event \(seq) says it is \(decoded.stored.seq)") }
+        return decoded
+    }
+}
+
+/// Consecutive stored events as read from the log, from `firstSeq` on.
+private struct StoredRun: Sendable {
+    var firstSeq: UInt64
+    var values: [[UInt8]]
+    /// Why the run ends before the log does, if it does.
+    var gap: StoreError?
+}
+
+/// A run of stored events being decoded on other threads, in as many parts as there are cores.
+private struct DecodingRun {
+    typealias Decoded = Result<(StoredEvent, [UInt8]), StoreError>
+
+    let firstSeq: UInt64
+    let count: Int
+    let gap: StoreError?
+    private let parts: [BackgroundJob<[Decoded]>]
+
+    /// Starts decoding `run`.
+    init(_ run: StoredRun) {
+        firstSeq = run.firstSeq
+        count = run.values.count
+        gap = run.gap
+        let size = max(1, (run.values.count + BackgroundJob<[Decoded]>.cores - 1) / BackgroundJob<[Decoded]>.cores)
+        parts = stride(from: 0, to: run.values.count, by: size).map { start in
+            let values = Array(run.values[start..<min(start + size, run.values.count)])
+            let first = run.firstSeq + UInt64(start)
+            return BackgroundJob {
+                values.enumerated().map { offset, value in
+                    Result { () throws(StoreError) in try EventLog.storedEventWithDigest(value, seq: first + UInt64(offset)) }
+                }
+            }
+        }
+    }
+
+    /// Waits for the decoding to finish; the results are in seq order.
+    func wait() -> [[Decoded]] {
+        parts.map { $0.wait() }
     }
 }

@@ -64,10 +64,17 @@ public enum EventRecord {
         object["seq"] = nil
         object["recorded"] = nil
         let event = try EventDecoder(today: nil).decode(.object(object))
-        // What is left is the content with its id, as `contentDigest` hashes it.
-        let contentDigest = digestingContent ? digest(CanonicalJSON.encode(.object(object))) : nil
+        // What is left is the content with its id, as `contentDigest` hashes it. The stored bytes
+        // are canonical (append writes nothing else, and the chain covers them), so cutting the two
+        // members out of them gives what encoding the rest again would, without encoding it.
+        let contentDigest = digestingContent
+            ? digest(CanonicalMembers.removing(placedMembers, from: canonical) ?? CanonicalJSON.encode(.object(object)))
+            : nil
         return (StoredEvent(seq: UInt64(seq), recorded: recorded, event: event), contentDigest)
     }
+
+    /// The members the ledger places in a stored event that its content leaves out.
+    private static let placedMembers = ["recorded", "seq"]
 
     /// The content of a stored event without `seq` and `recorded`: what an identical re-send has.
     public static func contentDigest(input: JSONObject, id: String) -> [UInt8] {
