@@ -12,7 +12,9 @@ enum Measure: String, CaseIterable {
     case atKnownAtP99 = "at_known_at_p99"
     case startToReady = "start_to_ready"
     case rebuild = "rebuild"
+    case ping = "ping_p50"
     case peakMemory = "peak_rss"
+    case peakAnonymousMemory = "peak_anonymous_rss"
     case bytesPerEvent = "bytes_per_event"
 
     enum Unit: String {
@@ -33,7 +35,9 @@ enum Measure: String, CaseIterable {
         case .atKnownAtP99: "`at --known-at`, one department, p99"
         case .startToReady: "daemon start to READY=1"
         case .rebuild: "rebuild every projection (SQLite: REINDEX)"
-        case .peakMemory: "peak RSS of ledgerd"
+        case .ping: "`ping` round trip, p50 (the socket's floor)"
+        case .peakMemory: "peak RSS of ledgerd (VmHWM, with the store's mapped pages)"
+        case .peakAnonymousMemory: "peak anonymous RSS of ledgerd (heap, sampled)"
         case .bytesPerEvent: "store bytes per event"
         }
     }
@@ -41,7 +45,7 @@ enum Measure: String, CaseIterable {
     var unit: Unit {
         switch self {
         case .ingestBatched, .ingestSingles: .eventsPerSecond
-        case .peakMemory, .bytesPerEvent: .bytes
+        case .peakMemory, .peakAnonymousMemory, .bytesPerEvent: .bytes
         default: .seconds
         }
     }

@@ -33,6 +33,7 @@ struct Benchmark {
         // Both stores get the same batches; each side's clock time covers only its own work.
         let daemon = try LaunchedDaemon(stateDirectory: stateDirectory, socket: scratch + "/ledger.sock", scratch: scratch)
         let client = try daemon.connect()
+        let anonymousMemory = AnonymousMemorySampler(pid: daemon.process.processIdentifier)
         var workload = Workload(seed: options.seed, total: options.events)
         let segment = max(1, (options.events + options.runs - 1) / options.runs)
         var ledgerSegments: [Double] = []
@@ -106,9 +107,16 @@ struct Benchmark {
             report.add(p99, ledger: ledgerRuns.p99, sqlite: sqliteRuns.p99)
         }
 
+        var pings: [Double] = []
+        let ping = Self.encode(.object(JSONObject([("op", .string("ping"))])))
+        for _ in 0..<(options.runs * dates.count) { pings.append(try measure { try Self.exchange(ping, on: client) }) }
+        report.add(.ping, ledger: percentile(pings, 50), sqlite: nil)
+
         let peak = daemon.peakResidentBytes()
+        let peakAnonymous = anonymousMemory.stop()
         try daemon.stop()
         if let peak { report.add(.peakMemory, ledger: Double(peak), sqlite: nil) }
+        if peakAnonymous > 0 { report.add(.peakAnonymousMemory, ledger: Double(peakAnonymous), sqlite: nil) }
 
         progress("restarts to READY=1")
         var starts: [Double] = []

@@ -1,5 +1,6 @@
 import Foundation
 import LedgerClient
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -48,9 +49,15 @@ final class LaunchedDaemon {
     }
 
     /// The daemon's peak resident memory so far, in bytes (VmHWM), or nil where /proc has none.
+    /// It counts the pages of the store's memory map that were read, which the kernel can drop.
     func peakResidentBytes() -> Int? {
-        guard let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8) else { return nil }
-        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+        Self.statusField("VmHWM", of: process.processIdentifier)
+    }
+
+    /// A field of /proc/PID/status in bytes (`VmHWM`, `RssAnon`, …), or nil where /proc has none.
+    static func statusField(_ name: String, of pid: Int32) -> Int? {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
+        for line in status.split(separator: "\n") where line.hasPrefix(name + ":") {
             let kibibytes = line.split(separator: " ").compactMap { Int($0) }.first
             return kibibytes.map { $0 * 1024 }
         }
@@ -111,5 +118,30 @@ struct NotifyListener: ~Copyable {
             let message = String(decoding: buffer[0..<count], as: UTF8.self)
             if message.split(separator: "\n").contains("READY=1") { return }
         }
+    }
+}
+
+/// Samples a process's anonymous resident memory (its heap and stacks, not the store's mapped
+/// file) every 10 ms and keeps the largest value seen.
+final class AnonymousMemorySampler: Sendable {
+    private let peak = Mutex(0)
+    private let running = Atomic<Bool>(true)
+
+    init(pid: Int32) {
+        let thread = Thread { [self] in
+            while running.load(ordering: .relaxed) {
+                if let bytes = LaunchedDaemon.statusField("RssAnon", of: pid) {
+                    peak.withLock { $0 = max($0, bytes) }
+                }
+                usleep(10_000)
+            }
+        }
+        thread.start()
+    }
+
+    /// The largest value seen; stops sampling.
+    func stop() -> Int {
+        running.store(false, ordering: .relaxed)
+        return peak.withLock { $0 }
     }
 }

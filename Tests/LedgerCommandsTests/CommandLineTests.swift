@@ -215,7 +215,8 @@ struct CommandFailure: Error {
         for label in [
             "| append through the socket, batches of 1000 |", "| append single events, 16 connections at once |",
             "| `at`, whole ledger, p50 |", "| `at`, one department, p99 |", "| `at --known-at`, one department, p50 |",
-            "| daemon start to READY=1 |", "| rebuild every projection (SQLite: REINDEX) |", "| peak RSS of ledgerd |",
+            "| daemon start to READY=1 |", "| rebuild every projection (SQLite: REINDEX) |", "| `ping` round trip, p50 (the socket's floor) |",
+            "| peak RSS of ledgerd (VmHWM, with the store's mapped pages) |", "| peak anonymous RSS of ledgerd (heap, sampled) |",
             "| store bytes per event |",
         ] {
             #expect(result.output.contains(label), "missing \(label)")
@@ -236,7 +237,8 @@ struct CommandFailure: Error {
         let measures = figures.compactMap { $0["measure"]?.stringValue }
         #expect(measures == [
             "ingest_batched", "ingest_singles", "at_whole_p50", "at_whole_p99", "at_department_p50", "at_department_p99",
-            "at_known_at_p50", "at_known_at_p99", "peak_rss", "start_to_ready", "rebuild", "bytes_per_event",
+            "at_known_at_p50", "at_known_at_p99", "ping_p50", "peak_rss", "peak_anonymous_rss", "start_to_ready", "rebuild",
+            "bytes_per_event",
         ])
         let ingest = try #require(figures.first)
         #expect((ingest["ledger"]?.integerValue ?? 0) > 0 && (ingest["sqlite"]?.integerValue ?? 0) > 0)
