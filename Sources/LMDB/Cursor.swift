@@ -1,5 +1,9 @@
 import CLMDB
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A position in a database, for ordered scans; alive only inside `Transaction.withCursor`.
 public struct Cursor: ~Copyable {
     private let handle: OpaquePointer
@@ -41,11 +45,24 @@ public struct Cursor: ~Copyable {
 
     /// The last entry whose key is at or before `key`.
     public mutating func seek(atOrBefore key: [UInt8]) throws(LMDBError) -> Entry? {
-        if let entry = try seek(atOrAfter: key) {
-            if entry.key == key { return entry }
-            return try previous()
+        // Every key sorts after the empty one, which LMDB refuses.
+        if key.isEmpty { return nil }
+        // Usually the entry found at or after `key` is not the one wanted: look at its key in
+        // place and copy only the entry returned.
+        var exact = false
+        let status: Int32 = key.withUnsafeBytes { keyBytes in
+            var mdbKey = MDB_val(mv_size: keyBytes.count, mv_data: UnsafeMutableRawPointer(mutating: keyBytes.baseAddress))
+            var mdbValue = MDB_val()
+            let status = mdb_cursor_get(handle, &mdbKey, &mdbValue, MDB_SET_RANGE)
+            if status == MDB_SUCCESS, mdbKey.mv_size == keyBytes.count,
+               let found = mdbKey.mv_data, let wanted = keyBytes.baseAddress {
+                exact = memcmp(found, wanted, keyBytes.count) == 0
+            }
+            return status
         }
-        return try last()
+        if status == MDB_NOTFOUND { return try last() }
+        try LMDBError.check(status, "seek in \(database.name)")
+        return exact ? try move(MDB_GET_CURRENT) : try previous()
     }
 
     /// The last entry whose key sorts strictly before `key`.

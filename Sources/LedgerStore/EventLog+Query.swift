@@ -59,33 +59,42 @@ extension EventLog {
             let cutoff = try knownAt.flatMap { knownAt in
                 try projectionsMayAnswer && knownAt >= Self.head(txn, layout).recorded ? nil : knownAt
             }
-            for line in lines {
-                let state = if let knownAt = cutoff {
-                    try foldedState(line, at: date, knownAt: knownAt, fromProjection: projectionsMayAnswer, txn)
-                } else {
-                    try timelineState(line, at: date, txn)
+            if let knownAt = cutoff {
+                for line in lines {
+                    if let state = try foldedState(line, at: date, knownAt: knownAt, fromProjection: projectionsMayAnswer, txn) {
+                        states.append(state)
+                    }
                 }
-                if let state { states.append(state) }
+            } else {
+                try txn.withCursor(layout.timeline) { cursor in
+                    for line in lines {
+                        if let state = try Self.timelineState(line, at: date, &cursor) { states.append(state) }
+                    }
+                }
             }
             // A child is counted under its parent even when only one department is asked for.
             return AtReport.build(at: date, knownAt: knownAtText, states: states, department: department)
         }
     }
 
-    /// Every line ever announced (in `department`, when given), each once, in slug order.
+    /// Every line ever announced (in `department`, when given), each once, in department then slug order.
     private func lineSlugs(department: String?, _ txn: borrowing Transaction) throws -> [String] {
-        var slugs = Set<String>()
+        var slugs: [String] = []
+        // Within one department the index holds each slug once; across departments a line whose
+        // announcement was retracted and made again elsewhere is listed under both.
+        var seen = Set<String>()
         let prefix = department.map(StoreKeys.linePrefix) ?? []
         try txn.withCursor(layout.departmentLines) { cursor in
             var entry = try cursor.seek(atOrAfter: prefix)
             while let current = entry, StoreKeys.hasPrefix(current.key, prefix) {
                 if let separator = current.key.firstIndex(of: 0) {
-                    slugs.insert(String(decoding: current.key[(separator + 1)...], as: UTF8.self))
+                    let slug = String(decoding: current.key[(separator + 1)...], as: UTF8.self)
+                    if department != nil || seen.insert(slug).inserted { slugs.append(slug) }
                 }
                 entry = try cursor.next()
             }
         }
-        return slugs.sorted()
+        return slugs
     }
 
     /// The persisted state of `line` at the end of `date`: one seek, no replay.

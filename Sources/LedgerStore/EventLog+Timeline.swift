@@ -123,6 +123,15 @@ extension EventLog {
         return record(entry, line: line, prefix: prefix)
     }
 
+    /// The state of `line` at the end of `date` through an open cursor on `timeline`: one seek.
+    static func timelineState(_ line: String, at date: CivilDate, _ cursor: inout Cursor) throws -> LineState? {
+        let prefix = StoreKeys.linePrefix(line)
+        guard let found = record(try cursor.seek(atOrBefore: StoreKeys.timeline(line, date)), line: line, prefix: prefix) else {
+            return nil
+        }
+        return try LineStateCodec.decode(found.bytes)
+    }
+
     /// The raw timeline record of `line` strictly before `date`.
     static func timelineRecord(
         _ line: String, before date: CivilDate, _ txn: borrowing Transaction, _ layout: StoreLayout
