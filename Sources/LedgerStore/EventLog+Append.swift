@@ -128,7 +128,6 @@ extension EventLog {
             hash.withUnsafeBytes { value.copyMemory(from: $0) }
             canonical.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: value[hash.count...]).copyMemory(from: $0) }
         }
-        guard let target = try index(stored, contentDigest: contentDigest, txn) else { return nil }
-        return try Self.storedEvent(seq: target.seq, txn, layout).event
+        return try index(stored, contentDigest: contentDigest, txn)
     }
 }

@@ -9,9 +9,9 @@ extension EventLog {
         [layout.ids, layout.lineEvents, layout.timeline, layout.lines, layout.departmentLines, layout.retractions]
     }
 
-    /// Writes the index entries of one stored event (all but its timeline); returns the id record
-    /// of the event it retracts, if it is a correction.
-    func index(_ stored: StoredEvent, contentDigest: [UInt8], _ txn: borrowing Transaction) throws -> IDRecord? {
+    /// Writes the index entries of one stored event (all but its timeline); returns the event it
+    /// retracts, if it is a correction.
+    func index(_ stored: StoredEvent, contentDigest: [UInt8], _ txn: borrowing Transaction) throws -> StoredEvent? {
         let event = stored.event
         let idRecord = IDRecord(seq: stored.seq, contentDigest: contentDigest, type: event.type, line: event.line)
         try txn.put(layout.ids, StoreKeys.id(event.id), idRecord.bytes)
@@ -40,7 +40,7 @@ extension EventLog {
             if target.type == .announced {
                 try txn.delete(layout.lines, Array(target.line.utf8))
             }
-            return target
+            return retracted
         default:
             return nil
         }

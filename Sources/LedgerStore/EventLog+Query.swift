@@ -97,11 +97,6 @@ extension EventLog {
         return slugs
     }
 
-    /// The persisted state of `line` at the end of `date`: one seek, no replay.
-    private func timelineState(_ line: String, at date: CivilDate, _ txn: borrowing Transaction) throws -> LineState? {
-        try timelineEntry(line, atOrBefore: date, txn)?.state
-    }
-
     /// The state of `line` at the end of `date` from only what was recorded by `knownAt`, read
     /// from the line's index entries up to `date`, never the whole log. When the events that count
     /// then and now differ only in `funded` ones (which commute with everything), it is the
@@ -135,7 +130,7 @@ extension EventLog {
             }
         }
         if onlyFundingDiffers {
-            guard var state = try timelineState(line, at: date, txn) else { return nil }
+            guard var state = try timelineEntry(line, atOrBefore: date, txn)?.state else { return nil }
             state.funded = state.funded + fundingDifference
             return state
         }

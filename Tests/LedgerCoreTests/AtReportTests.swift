@@ -91,6 +91,36 @@ import Testing
     }
 }
 
+/// A department's name comes from its earliest announced line that gives one.
+@Suite struct DepartmentNameTests {
+    func announced(_ line: String, on date: String, name: String?) -> String {
+        var text = Events.announced(line, on: date)
+        if let name {
+            text.removeLast()
+            text += #","department_name":"\#(name)"}"#
+        }
+        return text
+    }
+
+    @Test func theEarliestNamedLineNamesTheDepartment() throws {
+        let lines = [
+            announced("b-line", on: "2025-01-10", name: nil),
+            announced("c-line", on: "2025-01-12", name: "Home Office"),
+            announced("a-line", on: "2025-01-12", name: "The Home Office"),
+            announced("d-line", on: "2025-01-11", name: nil),
+            announced("e-line", on: "2025-01-13", name: "HO"),
+        ]
+        func name(at date: String) throws -> String? {
+            let day = try #require(CivilDate(iso: date))
+            return AtReport.build(at: day, knownAt: nil, states: try Events.states(lines, through: day)).departments.first?.name
+        }
+        #expect(try name(at: "2025-01-11") == nil)
+        // Two named lines announced the same day: the first by slug.
+        #expect(try name(at: "2025-01-12") == "The Home Office")
+        #expect(try name(at: "2025-02-01") == "The Home Office")
+    }
+}
+
 /// The daemon writes `at` answers straight to bytes; they must be exactly the documented JSON.
 @Suite struct AtJSONEncodingTests {
     @Test(arguments: [nil, "2025-06-01T12:00:00Z"])

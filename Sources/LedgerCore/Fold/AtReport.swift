@@ -49,8 +49,9 @@ public enum AtReport {
                 ))
             }
             let name = lines
-                .sorted { ($0.announcedOn, $0.line) < ($1.announcedOn, $1.line) }
-                .lazy.compactMap(\.departmentName).first
+                .filter { $0.departmentName != nil }
+                .min { ($0.announcedOn, $0.line) < ($1.announcedOn, $1.line) }?
+                .departmentName
             departments.append(DepartmentState(
                 department: slug, name: name, pledged: pledged, funded: funded, counts: counts, lines: snapshots
             ))
