@@ -94,7 +94,7 @@ let package = Package(
         ),
         .target(
             name: "LedgerTestSupport",
-            dependencies: ["LedgerCore", "LedgerClient"],
+            dependencies: ["LedgerCore", "LedgerClient", "LMDB"],
             path: "Tests/LedgerTestSupport"
         ),
         .testTarget(

@@ -38,18 +38,36 @@ public final class LedgerDaemon: Service, Sendable {
         self.notifier = notifier
         feed = CommitFeed(head: try log.head().seq)
         writer = AppendWriter(log: log, feed: feed)
+        // Extending a chain whose newest link is damaged would seal the damage in: refuse writes.
+        if case .broken(let seq, let reason) = try log.verifyHead() {
+            writesRefused = ProtocolError(
+                .chainBroken,
+                "the chain is broken at seq \(seq): \(reason); this ledger serves reads only until it is repaired (ledger verify --db names the first bad seq)",
+                seq: seq
+            )
+        } else {
+            writesRefused = nil
+        }
     }
+
+    /// Why appends are refused, when the chain's head failed its check at start.
+    public let writesRefused: ProtocolError?
 
     /// Serves until graceful shutdown.
     public func run() async throws {
         let server = try await bind()
         let head = feed.head
-        try? notifier?.ready(status: "serving \(head) events")
+        if let refusal = writesRefused {
+            try? notifier?.ready(status: "serving \(head) events, reads only: the chain is broken at seq \(refusal.seq ?? 0)")
+            logger.critical("the hash chain is broken: serving reads only, refusing appends", metadata: ["error": "\(refusal.message)"])
+        } else {
+            try? notifier?.ready(status: "serving \(head) events")
+        }
         serving.store(true, ordering: .releasing)
         logger.info("ready", metadata: ["events": "\(head)", "socket": "\(describe(configuration.listener))"])
         let handler = RequestHandler(
             log: log, writer: writer, feed: feed, statistics: statistics, configuration: configuration,
-            daemonUID: getuid(), logger: logger
+            daemonUID: getuid(), writesRefused: writesRefused, logger: logger
         )
         try await withGracefulShutdownHandler {
             try await withThrowingDiscardingTaskGroup { group in

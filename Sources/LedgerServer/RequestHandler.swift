@@ -13,6 +13,8 @@ struct RequestHandler {
     let statistics: ServerStatistics
     let configuration: ServerConfiguration
     let daemonUID: UInt32
+    /// Why every append is refused (a broken chain), if it is.
+    let writesRefused: ProtocolError?
     let logger: Logger
 
     /// What the connection should do after a request.
@@ -43,6 +45,10 @@ struct RequestHandler {
                 .forbidden,
                 "appending needs root, the daemon's own user or membership of the writers group; this connection may only read"
             ).json, outbound)
+            return .keepReading
+        }
+        if request.writes, let refusal = writesRefused {
+            try await send(refusal.json, outbound)
             return .keepReading
         }
         switch request {

@@ -54,3 +54,36 @@ extension EventLog {
         return nil
     }
 }
+
+extension EventLog {
+    /// Checks the chain where a write would extend it, in constant time: the newest event's bytes
+    /// match its chain hash over the one before it, it decodes as the seq it is stored under, and
+    /// the head record names it. What `verify` would find elsewhere in the log it does not look at.
+    public func verifyHead() throws -> ChainVerification {
+        try read { txn in
+            let head = try Self.head(txn, layout)
+            guard head.seq > 0 else { return .intact(count: 0, head: head.hash) }
+            let last = try txn.withCursor(layout.events) { cursor in try cursor.last() }
+            guard let last, let lastSeq = BigEndian.uint64(last.key) else {
+                return .broken(seq: 1, reason: "the head record names seq \(head.seq) but the log holds no event")
+            }
+            guard lastSeq == head.seq else {
+                return .broken(seq: min(lastSeq, head.seq), reason: "the head record (seq \(head.seq)) does not match the last event (seq \(lastSeq))")
+            }
+            var previous = EventRecord.genesisHash
+            if lastSeq > 1 {
+                guard let before = try txn.get(layout.events, StoreKeys.seq(lastSeq - 1)), before.count > 32 else {
+                    return .broken(seq: lastSeq - 1, reason: "the event before the head is missing or truncated")
+                }
+                previous = Array(before[0..<32])
+            }
+            if let reason = Self.check(last, seq: lastSeq, expected: lastSeq, previous: previous) {
+                return .broken(seq: lastSeq, reason: reason)
+            }
+            guard Array(last.value[0..<32]) == head.hash else {
+                return .broken(seq: lastSeq, reason: "the head record's hash is not the last event's")
+            }
+            return .intact(count: Int(lastSeq), head: head.hash)
+        }
+    }
+}

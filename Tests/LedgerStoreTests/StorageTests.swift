@@ -62,19 +62,7 @@ import Testing
         let path = fixture.directory.path
         fixture.log = try EventLog(path: try TemporaryDirectory().path)
         // Rewrite event 3's amount in place, as someone with the file could.
-        do {
-            let environment = try Environment(path: path)
-            let events = try environment.openDatabases(["events"])[0]
-            try environment.write { txn in
-                let key = BigEndian.bytes(UInt64(3))
-                guard var value = try txn.get(events, key) else { throw StoreError(.corrupted, "missing") }
-                let text = String(decoding: value[32...], as: UTF8.self)
-                    .replacingOccurrences(of: #""amount_pence":2,"#, with: #""amount_pence":9,"#)
-                #expect(text.contains(#""amount_pence":9,"#))
-                value = Array(value[0..<32]) + Array(text.utf8)
-                try txn.put(events, key, value)
-            }
-        }
+        try StoreTampering.edit(store: path, seq: 3, replacing: #""amount_pence":2,"#, with: #""amount_pence":9,"#)
         let reopened = try EventLog(path: path)
         guard case .broken(let seq, _) = try reopened.verify() else {
             Issue.record("tampering not detected")
