@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "ledger", targets: ["ledger"]),
         .executable(name: "ledgerd", targets: ["ledgerd"]),
         .executable(name: "ledger-bench", targets: ["ledger-bench"]),
+        .executable(name: "ledger-stress", targets: ["ledger-stress"]),
         .library(name: "LedgerCore", targets: ["LedgerCore"]),
         .library(name: "LedgerStore", targets: ["LedgerStore"]),
     ],
@@ -92,6 +93,15 @@ let package = Package(
             name: "ledger-bench",
             dependencies: ["LedgerCore", "LedgerStore", "LedgerClient", "CSQLite"]
         ),
+        .executableTarget(
+            name: "ledger-stress",
+            dependencies: [
+                "LedgerCore",
+                "LedgerStore",
+                "LedgerClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .target(
             name: "LedgerTestSupport",
             dependencies: ["LedgerCore", "LedgerClient", "LMDB"],
@@ -117,6 +127,10 @@ let package = Package(
         .testTarget(
             name: "LedgerServerTests",
             dependencies: ["LedgerCore", "LedgerClient", "LedgerTestSupport", "ledger", "ledgerd"]
+        ),
+        .testTarget(
+            name: "LedgerReliabilityTests",
+            dependencies: ["LedgerCore", "LedgerStore", "LedgerClient", "LedgerTestSupport", "ledger", "ledgerd", "ledger-stress"]
         ),
     ],
     swiftLanguageModes: [.v6]
