@@ -1,11 +1,10 @@
 import LedgerClient
 import LedgerCore
-import LedgerTestSupport
 
 /// Small conveniences over the real client, for talking to a test daemon.
 extension LedgerConnection {
     /// Sends a request written as JSON text and returns the parsed response.
-    func call(_ json: String) throws -> JSONObject {
+    public func call(_ json: String) throws -> JSONObject {
         try send(raw: Array((json + "\n").utf8))
         guard let response = try receive(), case .object(let object) = response else {
             throw DaemonFailure(message: "no response to \(json)")
@@ -14,15 +13,15 @@ extension LedgerConnection {
     }
 
     /// Appends events given as NDJSON lines.
-    func append(_ lines: [String]) throws -> JSONObject {
+    public func append(_ lines: [String]) throws -> JSONObject {
         try call(#"{"op":"append","events":[\#(lines.joined(separator: ","))]}"#)
     }
 }
 
 extension JSONObject {
     /// The integer under `key`, or -1.
-    func int(_ key: String) -> Int64 { self[key]?.integerValue ?? -1 }
+    public func int(_ key: String) -> Int64 { self[key]?.integerValue ?? -1 }
 
     /// The error code of an error response.
-    var errorCode: String? { self["error"]?.objectValue?["code"]?.stringValue }
+    public var errorCode: String? { self["error"]?.objectValue?["code"]?.stringValue }
 }
