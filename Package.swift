@@ -130,7 +130,8 @@ let package = Package(
         ),
         .testTarget(
             name: "LedgerReliabilityTests",
-            dependencies: ["LedgerCore", "LedgerStore", "LedgerClient", "LedgerTestSupport", "ledger", "ledgerd", "ledger-stress"]
+            dependencies: ["LedgerCore", "LedgerStore", "LedgerClient", "LedgerTestSupport", "ledger", "ledgerd", "ledger-stress"],
+            exclude: ["Resources"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -88,18 +88,20 @@ public final class AppendWriter: Sendable {
             commits.add(1, ordering: .relaxed)
             var appended = 0
             var head: UInt64 = 0
-            for (item, result) in zip(work, results) {
-                switch result {
-                case .success(let report):
-                    appended += report.appended
-                    head = max(head, report.lastSeq ?? 0)
-                    item.reply.resume(returning: .success(report))
-                case .failure(let error):
-                    item.reply.resume(returning: .failure(ProtocolError(error)))
-                }
+            for case .success(let report) in results {
+                appended += report.appended
+                head = max(head, report.lastSeq ?? 0)
             }
             committedEvents.add(appended, ordering: .relaxed)
+            // The new head is published before any acknowledgement goes out, so a client that has
+            // its answer and asks again (export, subscribe) reads its own events.
             if appended > 0 { feed.publish(head: head) }
+            for (item, result) in zip(work, results) {
+                switch result {
+                case .success(let report): item.reply.resume(returning: .success(report))
+                case .failure(let error): item.reply.resume(returning: .failure(ProtocolError(error)))
+                }
+            }
         } catch let error as StoreError {
             for item in work { item.reply.resume(returning: .failure(ProtocolError(error))) }
         } catch {

@@ -57,6 +57,15 @@ struct FieldReader {
         return text
     }
 
+    /// The text of a date field: any length, since an empty or long text is simply not a date.
+    private mutating func dateText(_ name: String) throws(ValidationError) -> String? {
+        guard let value = value(name) else { return nil }
+        guard case .string(let text) = value else {
+            throw wrongType(name, expected: "a string", got: value)
+        }
+        return text
+    }
+
     mutating func requiredString(_ name: String, maxLength: Int) throws(ValidationError) -> String {
         guard let text = try string(name, maxLength: maxLength) else {
             throw ValidationError(.missingField, field: fieldPath(name), "\(fieldPath(name)) is required")
@@ -94,7 +103,9 @@ struct FieldReader {
     }
 
     mutating func civilDate(_ name: String) throws(ValidationError) -> CivilDate {
-        let text = try requiredString(name, maxLength: 64)
+        guard let text = try dateText(name) else {
+            throw ValidationError(.missingField, field: fieldPath(name), "\(fieldPath(name)) is required")
+        }
         guard let date = CivilDate(iso: text) else {
             throw ValidationError(
                 .invalidDate, field: fieldPath(name),
@@ -105,7 +116,7 @@ struct FieldReader {
     }
 
     mutating func partialDate(_ name: String) throws(ValidationError) -> DueDate? {
-        guard let text = try string(name, maxLength: 64) else { return nil }
+        guard let text = try dateText(name) else { return nil }
         guard let date = DueDate(parsing: text) else {
             throw ValidationError(
                 .invalidDate, field: fieldPath(name),
