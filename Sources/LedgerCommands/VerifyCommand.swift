@@ -63,7 +63,9 @@ struct BackupCommand: ParsableCommand {
         let log = try store.openForReading(source)
         try BackupDirectory.prepare(directory)
         try log.backup(to: directory)
-        print("backed up \(try log.eventCount()) events to \(directory)")
+        // Counted in the copy: appends go on in the source while it is taken.
+        let copied = try store.openForReading(directory).eventCount()
+        print("backed up \(copied) events to \(directory)")
     }
 }
 
