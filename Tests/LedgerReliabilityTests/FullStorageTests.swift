@@ -88,6 +88,43 @@ import Testing
         #expect(verify.output.hasPrefix("ok: \(count + 200) events, chain intact"))
     }
 
+    @Test func aBatchTooBigForTheRoomLeftCostsNoOtherClientItsAppend() throws {
+        let daemon = try DaemonProcess(arguments: ["--max-store-mib", "1"])
+        let client = try daemon.connect()
+        try Self.announce(client)
+        let batches = try Filler.fill(client, line: Self.line, tag: "batch", size: 200, limit: 50)
+        #expect(batches.refusal?.errorCode == "storage_full")
+        let count = Self.announced + batches.stored
+
+        // Ten clients with a batch of 200 and forty with one event each, interleaved and all sent
+        // before any answer is read, so the writer takes several of them into each commit.
+        var large: [LedgerConnection] = []
+        var small: [LedgerConnection] = []
+        for index in 0..<10 {
+            let bigBatch = Filler.funding(Self.line, tag: "large-\(index)", count: 200).joined(separator: ",")
+            let big = try daemon.connect()
+            try big.send(raw: Array(#"{"op":"append","events":[\#(bigBatch)]}"#.utf8) + [10])
+            large.append(big)
+            for single in 0..<4 {
+                let event = Filler.funding(Self.line, tag: "small-\(index)-\(single)", count: 1).joined(separator: ",")
+                let one = try daemon.connect()
+                try one.send(raw: Array(#"{"op":"append","events":[\#(event)]}"#.utf8) + [10])
+                small.append(one)
+            }
+        }
+        for big in large {
+            #expect(try big.receive()?.objectValue?.errorCode == "storage_full")
+        }
+        var stored = 0
+        for one in small {
+            let answer = try one.receive()?.objectValue
+            if answer?.int("appended") == 1 { stored += 1 } else { Issue.record("a single event was refused: \(answer.map { "\($0)" } ?? "no answer")") }
+        }
+        #expect(stored == 40)
+        try Self.readsGoOn(client, count: count + 40)
+        #expect(daemon.stop() == 0)
+    }
+
     @Test func aStoreLimitBelowOneMiBIsRefusedAtStart() throws {
         let directory = try TemporaryDirectory("ledgerd-limit")
         let result = try CommandRunner.run("ledgerd", [
