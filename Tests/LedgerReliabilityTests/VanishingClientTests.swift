@@ -20,6 +20,9 @@ import Testing
             let funding = Filler.funding("line-\(batch)", tag: "seed-\(batch)", count: 300)
             #expect(try client.append(funding).int("appended") == 300)
         }
+        // An export reads up to the head the writer has published, which may trail the commit
+        // just acknowledged by a moment: start once the export holds all of it.
+        #expect(try Eventually.within { try client.exportLines().count == seededCount })
         return daemon
     }
 
@@ -78,7 +81,8 @@ import Testing
 
         // The request arrived whole before the client left, so it is answered (to no one) and
         // stored: all three events, in order, after everything that was there.
-        #expect(try Eventually.within { try observer.stats().int("head_seq") == Int64(Self.seededCount + 3) })
+        #expect(try Eventually.within { try observer.exportLines().count == Self.seededCount + 3 })
+        #expect(try observer.stats().int("head_seq") == Int64(Self.seededCount + 3))
         #expect(try Self.settledConnections(observer) == 1)
         let history = try observer.call(#"{"op":"history","line":"unread"}"#)["events"]?.arrayValue ?? []
         #expect(history.compactMap { $0.objectValue?.int("seq") } == [1501, 1502, 1503].map(Int64.init))
@@ -136,7 +140,8 @@ import Testing
         clients.removeAll()
 
         #expect(try Self.settledConnections(observer) == 1)
-        #expect(try Eventually.within { try observer.stats().int("head_seq") == Int64(Self.seededCount + 30) })
+        #expect(try Eventually.within { try observer.exportLines().count == Self.seededCount + 30 })
+        #expect(try observer.stats().int("head_seq") == Int64(Self.seededCount + 30))
         let after = try observer.exportLines()
         #expect(after.count == Self.seededCount + 30)
         #expect(Array(after.prefix(before.count)) == before)
