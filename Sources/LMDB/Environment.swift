@@ -114,8 +114,23 @@ public final class Environment: @unchecked Sendable {
                 return try transaction(writable: true, body)
             } catch let error as LMDBError where error.code == .mapFull {
                 try grow(after: error)
+            } catch let error as LMDBError where error.status == EIO && isFileSystemFull() {
+                // LMDB reports a short write of its pages as EIO ("short write, filesystem full?"):
+                // on a file system with no room left, that is the disk filling up, not a failing disk.
+                throw LMDBError(code: .diskFull, status: ENOSPC, context: "\(error.context) (a short write)")
             }
         }
+    }
+
+    /// Whether the file system holding the environment has less room left than one commit may
+    /// write at once: LMDB writes at most 64 pages per call, more only for a value of its own
+    /// pages, and the ledger's values stay under a few MiB.
+    private func isFileSystemFull() -> Bool {
+        var info = statvfs()
+        guard statvfs(path, &info) == 0 else { return false }
+        // Root may use the blocks a file system keeps back for it; others may not.
+        let blocks = geteuid() == 0 ? info.f_bfree : info.f_bavail
+        return Int(blocks) * Int(info.f_frsize) < 4 << 20
     }
 
     private func transaction<Result>(
@@ -147,7 +162,7 @@ public final class Environment: @unchecked Sendable {
             guard currentMapSize < options.maximumMapSize else {
                 throw LMDBError(
                     code: .mapFull,
-                    context: "the store has reached its size limit of \(options.maximumMapSize) bytes"
+                    context: "the store has reached its size limit of \(options.maximumMapSize >> 20) MiB (\(options.maximumMapSize) bytes)"
                 )
             }
             let next = min(currentMapSize * 2, options.maximumMapSize)

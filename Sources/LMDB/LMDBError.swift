@@ -14,7 +14,7 @@ public struct LMDBError: Error, Sendable, Equatable, CustomStringConvertible {
     public enum Code: String, Sendable {
         /// The map is full and cannot grow further (`MDB_MAP_FULL` at the size limit).
         case mapFull = "map_full"
-        /// The disk itself is full (`ENOSPC`).
+        /// The disk itself is full (`ENOSPC`, `EDQUOT`, `EFBIG`, or a short write on a full file system).
         case diskFull = "disk_full"
         /// A key that must be new already exists (`MDB_KEYEXIST`).
         case keyExists = "key_exists"
@@ -44,7 +44,7 @@ public struct LMDBError: Error, Sendable, Equatable, CustomStringConvertible {
         case MDB_KEYEXIST: code = .keyExists
         case MDB_CORRUPTED, MDB_PANIC, MDB_VERSION_MISMATCH, MDB_INVALID, MDB_PAGE_NOTFOUND: code = .corrupted
         case MDB_READERS_FULL: code = .readersFull
-        case ENOSPC: code = .diskFull
+        case ENOSPC, EDQUOT, EFBIG: code = .diskFull
         case EACCES, EPERM, EROFS: code = .permissionDenied
         default: code = .other
         }
@@ -52,8 +52,13 @@ public struct LMDBError: Error, Sendable, Equatable, CustomStringConvertible {
 
     /// Builds an error of a given code with a message of the ledger's own.
     public init(code: Code, context: String) {
+        self.init(code: code, status: 0, context: context)
+    }
+
+    /// Builds an error whose kind the ledger has worked out itself, keeping the raw status.
+    init(code: Code, status: Int32, context: String) {
         self.code = code
-        self.status = 0
+        self.status = status
         self.context = context
     }
 

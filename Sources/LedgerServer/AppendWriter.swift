@@ -103,7 +103,13 @@ public final class AppendWriter: Sendable {
                 }
             }
         } catch let error as StoreError {
-            for item in work { item.reply.resume(returning: .failure(ProtocolError(error))) }
+            guard error.code == .storageFull, work.count > 1 else {
+                for item in work { item.reply.resume(returning: .failure(ProtocolError(error))) }
+                return
+            }
+            // A batch too big for the room left must not cost the batches that happened to share
+            // its commit: each is committed alone, and gets the answer it would have had alone.
+            for item in work { commit([item]) }
         } catch {
             for item in work {
                 item.reply.resume(returning: .failure(ProtocolError(.internal, "append failed: \(error)")))

@@ -6,7 +6,7 @@ import LedgerCore
 public final class EventLog: Sendable {
     /// How a store is opened.
     public struct Options: Sendable {
-        /// The initial LMDB map size.
+        /// The initial LMDB map size (at most `maximumMapSize`).
         public var mapSize = 64 << 20
         /// The most the map may grow to; appends beyond it fail with `storage_full`.
         public var maximumMapSize = 64 << 30
@@ -31,8 +31,10 @@ public final class EventLog: Sendable {
     /// Opens the ledger in directory `path`, creating it unless read-only.
     public init(path: String, options: Options = Options()) throws {
         var environmentOptions = Environment.Options()
-        environmentOptions.mapSize = options.mapSize
-        environmentOptions.maximumMapSize = max(options.maximumMapSize, options.mapSize)
+        // The limit is the limit: a first map larger than it (64 MiB by default) would let the
+        // store grow past a smaller limit before any append was refused.
+        environmentOptions.mapSize = min(options.mapSize, options.maximumMapSize)
+        environmentOptions.maximumMapSize = options.maximumMapSize
         environmentOptions.readOnly = options.readOnly
         do {
             environment = try Environment(path: path, options: environmentOptions)

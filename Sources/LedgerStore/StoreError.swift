@@ -31,8 +31,16 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
     /// Translates an LMDB failure.
     init(_ error: LMDBError) {
         switch error.code {
-        case .mapFull, .diskFull:
-            self.init(.storageFull, "storage is full, nothing was written: \(error)")
+        case .mapFull:
+            self.init(
+                .storageFull,
+                "storage is full: \(error); nothing was written and reads go on: restart ledgerd with a larger --max-store-mib to append again"
+            )
+        case .diskFull:
+            self.init(
+                .storageFull,
+                "the disk is full: \(error); nothing was written and reads go on: free space on the disk holding the store and append again"
+            )
         case .corrupted:
             self.init(.corrupted, "\(error)")
         default:

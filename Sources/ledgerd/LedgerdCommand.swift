@@ -50,6 +50,13 @@ struct LedgerdCommand: AsyncParsableCommand {
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: Logger.Level = .info
 
+    /// Refuses a store limit that could not hold a ledger, rather than quietly raising it.
+    func validate() throws {
+        guard maximumStoreMiB >= 1 && maximumStoreMiB <= 1 << 40 else {
+            throw ValidationError("--max-store-mib must be from 1 to \(1 << 40) (MiB); the default is 65536")
+        }
+    }
+
     func run() async throws {
         let level = logLevel
         LoggingSystem.bootstrap { label in
@@ -67,7 +74,7 @@ struct LedgerdCommand: AsyncParsableCommand {
             "writers_group": "\(writersGroup)", "pid": "\(getpid())",
         ])
         var storeOptions = EventLog.Options()
-        storeOptions.maximumMapSize = max(maximumStoreMiB, 1) << 20
+        storeOptions.maximumMapSize = maximumStoreMiB << 20
         let log: EventLog
         do {
             log = try EventLog(path: directory, options: storeOptions)

@@ -1,0 +1,161 @@
+import Foundation
+import LedgerClient
+import LedgerCore
+import LedgerTestSupport
+import Testing
+
+/// Clients of the real `ledgerd` that go away in the middle of a request: a request cut short
+/// stores nothing, a complete append is stored whole even when its answer is never read, an
+/// answer nobody reads to the end changes nothing, and the daemon serves on with its
+/// connection count back where it was.
+@Suite(.serialized) struct VanishingClientTests {
+    /// A ledger big enough that an export (1,501 events) and an `at` answer (300 lines) are
+    /// far larger than a socket's buffer.
+    static func seeded() throws -> DaemonProcess {
+        let daemon = try DaemonProcess()
+        let client = try daemon.connect()
+        let lines = (0..<300).map { Events.announced("line-\($0)", amount: 1_000_000) }
+        #expect(try client.append(lines).int("appended") == 300)
+        for batch in 0..<4 {
+            let funding = Filler.funding("line-\(batch)", tag: "seed-\(batch)", count: 300)
+            #expect(try client.append(funding).int("appended") == 300)
+        }
+        // An export reads up to the head the writer has published, which may trail the commit
+        // just acknowledged by a moment: start once the export holds all of it.
+        #expect(try Eventually.within { try client.exportLines().count == seededCount })
+        return daemon
+    }
+
+    static let seededCount = 1500
+
+    /// A complete append of a new line of its own: its `announced` and two `funded` events.
+    static func append(_ name: String) -> [UInt8] {
+        let events = [Events.announced(name, amount: 500)] + Filler.funding(name, tag: name, count: 2)
+        return Array(#"{"op":"append","events":[\#(events.joined(separator: ","))]}"#.utf8) + [UInt8(ascii: "\n")]
+    }
+
+    /// The first half of `request`: never valid JSON, since the closing brace is in the second half.
+    static func firstHalf(_ request: [UInt8]) -> [UInt8] {
+        Array(request.prefix(request.count / 2))
+    }
+
+    /// Waits until only `client` is connected, and returns the count then.
+    static func settledConnections(_ client: LedgerConnection) throws -> Int64 {
+        try Eventually.within { try client.stats().int("connections") == 1 }
+        return try client.stats().int("connections")
+    }
+
+    @Test func halfARequestStoresNothingAndTheDaemonServesOn() throws {
+        let daemon = try Self.seeded()
+        let observer = try daemon.connect()
+        let before = try observer.exportLines()
+        #expect(try observer.stats().int("connections") == 1)
+
+        // Half an append line, then gone.
+        var client: LedgerConnection? = try daemon.connect()
+        try client?.send(raw: Self.firstHalf(Self.append("half-line")))
+        client = nil
+        // Half of a batch of 1,000 events (about 400 kB), then gone.
+        let big = Array(#"{"op":"append","events":[\#(Filler.funding("line-5", tag: "big", count: 1000).joined(separator: ","))]}"#.utf8)
+        client = try daemon.connect()
+        try client?.send(raw: Self.firstHalf(big))
+        client = nil
+
+        #expect(try Self.settledConnections(observer) == 1)
+        #expect(try observer.exportLines() == before)
+        #expect(try observer.call(#"{"op":"history","line":"half-line"}"#)["events"]?.arrayValue?.count == 0)
+        // The next append takes the next seq: nothing was stored in between.
+        let next = try observer.append(Filler.funding("line-5", tag: "after", count: 1))
+        #expect(next.int("first_seq") == Int64(Self.seededCount + 1))
+        #expect(daemon.stop() == 0)
+    }
+
+    @Test func aCompleteAppendWhoseAnswerIsNeverReadIsStoredWhole() throws {
+        let daemon = try Self.seeded()
+        let observer = try daemon.connect()
+        let before = try observer.exportLines()
+
+        var client: LedgerConnection? = try daemon.connect()
+        try client?.send(raw: Self.append("unread"))
+        client = nil
+
+        // The request arrived whole before the client left, so it is answered (to no one) and
+        // stored: all three events, in order, after everything that was there.
+        #expect(try Eventually.within { try observer.exportLines().count == Self.seededCount + 3 })
+        #expect(try observer.stats().int("head_seq") == Int64(Self.seededCount + 3))
+        #expect(try Self.settledConnections(observer) == 1)
+        let history = try observer.call(#"{"op":"history","line":"unread"}"#)["events"]?.arrayValue ?? []
+        #expect(history.compactMap { $0.objectValue?.int("seq") } == [1501, 1502, 1503].map(Int64.init))
+        let after = try observer.exportLines()
+        #expect(after.count == Self.seededCount + 3)
+        #expect(Array(after.prefix(before.count)) == before)
+        #expect(daemon.stop() == 0)
+    }
+
+    @Test func aClientLeavingInTheMiddleOfALargeAnswerChangesNothing() throws {
+        let daemon = try Self.seeded()
+        let observer = try daemon.connect()
+        let before = try observer.exportLines()
+        let at = try observer.call(#"{"op":"at","date":"2025-04-15"}"#)
+        #expect(try AtResultDecoder.decode(at["result"] ?? .null).allLines.count == 300)
+
+        for request in [#"{"op":"export","from_seq":1}"#, #"{"op":"at","date":"2025-04-15"}"#] {
+            let client = try daemon.connect()
+            try client.send(raw: Array((request + "\n").utf8))
+            // One line read (of 1,501 for the export; part of one long line for `at`), then gone.
+            _ = try client.receiveLine()
+        }
+
+        #expect(try Self.settledConnections(observer) == 1)
+        #expect(try observer.exportLines() == before)
+        #expect(try observer.call(#"{"op":"at","date":"2025-04-15"}"#) == at)
+        #expect(daemon.stop() == 0)
+    }
+
+    @Test func fiftyClientsVanishingAtOnceLeaveOnlyTheirCompleteAppends() throws {
+        let daemon = try Self.seeded()
+        let observer = try daemon.connect()
+        let before = try observer.exportLines()
+
+        // Ten of each: half an append, half a large batch, a complete append left unread, and an
+        // export and an `at` abandoned after their first line; all connected at the same time.
+        var clients: [LedgerConnection] = []
+        for index in 0..<50 {
+            let client = try daemon.connect()
+            switch index % 5 {
+            case 0: try client.send(raw: Self.firstHalf(Self.append("half-\(index)")))
+            case 1:
+                let batch = Filler.funding("line-6", tag: "big-\(index)", count: 300).joined(separator: ",")
+                try client.send(raw: Self.firstHalf(Array(#"{"op":"append","events":[\#(batch)]}"#.utf8)))
+            case 2: try client.send(raw: Self.append("complete-\(index)"))
+            case 3: try client.send(raw: Array(#"{"op":"export","from_seq":1}"#.utf8) + [UInt8(ascii: "\n")])
+            default: try client.send(raw: Array(#"{"op":"at","date":"2025-04-15"}"#.utf8) + [UInt8(ascii: "\n")])
+            }
+            clients.append(client)
+        }
+        for (index, client) in clients.enumerated() where index % 5 >= 3 {
+            _ = try client.receiveLine()
+        }
+        #expect(try observer.stats().int("connections") == 51)
+        clients.removeAll()
+
+        #expect(try Self.settledConnections(observer) == 1)
+        #expect(try Eventually.within { try observer.exportLines().count == Self.seededCount + 30 })
+        #expect(try observer.stats().int("head_seq") == Int64(Self.seededCount + 30))
+        let after = try observer.exportLines()
+        #expect(after.count == Self.seededCount + 30)
+        #expect(Array(after.prefix(before.count)) == before)
+        // Each complete append is stored whole: its three events at consecutive seqs.
+        for index in stride(from: 2, to: 50, by: 5) {
+            let history = try observer.call(#"{"op":"history","line":"complete-\#(index)"}"#)["events"]?.arrayValue ?? []
+            let seqs = history.compactMap { $0.objectValue?.int("seq") }
+            #expect(seqs.count == 3 && seqs.last.map { $0 - seqs[0] } == 2, "complete-\(index): \(seqs)")
+        }
+        for index in stride(from: 0, to: 50, by: 5) {
+            #expect(try observer.call(#"{"op":"history","line":"half-\#(index)"}"#)["events"]?.arrayValue?.count == 0)
+        }
+        #expect(try observer.call(#"{"op":"verify"}"#).int("count") == Int64(Self.seededCount + 30))
+        #expect(try observer.call(#"{"op":"ping"}"#)["pong"] == .bool(true))
+        #expect(daemon.stop() == 0)
+    }
+}
