@@ -20,7 +20,7 @@ struct HostileClientsCommand: ParsableCommand {
     @Option(help: "Connections that connect and never send anything.")
     var idle = 1000
 
-    @Option(name: .customLong("max-connections"), help: "ledgerd --max-connections (default: idle + 100).")
+    @Option(name: .customLong("max-connections"), help: "ledgerd --max-connections (default: idle + subscribers + 100).")
     var maximumConnections: Int?
 
     @Option(name: .customLong("idle-timeout"), help: "ledgerd --idle-timeout, in seconds; must outlast the run.")
@@ -28,6 +28,9 @@ struct HostileClientsCommand: ParsableCommand {
 
     @Option(name: .customLong("subscriber-timeout"), help: "ledgerd --subscriber-timeout, in seconds.")
     var subscriberTimeout = 5
+
+    @Option(help: "Subscribers from seq 1 that never read, at once (each subscribes again when dropped).")
+    var subscribers = 1
 
     @Option(name: .customLong("slow-interval-ms"), help: "Milliseconds between the slow client's bytes.")
     var slowInterval = 1000
@@ -60,16 +63,16 @@ struct HostileClientsCommand: ParsableCommand {
     static let slowRequest = #"{"op":"at","date":"2025-04-15","department":"home-office"}"# + "\n"
 
     func validate() throws {
-        guard idle >= 1, events >= 1000, pings >= 1, subscriberTimeout >= 1, slowInterval >= 0 else {
-            throw ValidationError("--idle and --pings must be at least 1, --events at least 1000, --subscriber-timeout at least 1")
+        guard idle >= 1, subscribers >= 1, events >= 1000, pings >= 1, subscriberTimeout >= 1, slowInterval >= 0 else {
+            throw ValidationError("--idle, --subscribers and --pings must be at least 1, --events at least 1000, --subscriber-timeout at least 1")
         }
-        guard (maximumConnections ?? idle + 100) >= idle + 10 else {
-            throw ValidationError("--max-connections must leave room for at least 10 connections beyond the idle ones")
+        guard (maximumConnections ?? idle + subscribers + 100) >= idle + subscribers + 10 else {
+            throw ValidationError("--max-connections must leave room for at least 10 connections beyond the idle ones and the subscribers")
         }
     }
 
     func run() throws {
-        let limit = maximumConnections ?? idle + 100
+        let limit = maximumConnections ?? idle + subscribers + 100
         guard ProcessProbe.allowDescriptors(limit + 256) else {
             throw ValidationError("the hard limit on open files (ulimit -Hn) is below \(limit + 256)")
         }
@@ -77,13 +80,13 @@ struct HostileClientsCommand: ParsableCommand {
         let scratch = try Self.scratchDirectory()
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         let scenario = HostileScenario(
-            idle: idle, limit: limit, subscriberTimeout: subscriberTimeout, slowInterval: .milliseconds(slowInterval),
+            idle: idle, limit: limit, subscriberTimeout: subscriberTimeout, subscribers: subscribers, slowInterval: .milliseconds(slowInterval),
             events: events, appendInterval: .milliseconds(appendInterval), pings: pings, pingInterval: .milliseconds(pingInterval),
             memoryLimitBytes: memoryLimit << 20, latencyTarget: noLatencyTarget ? nil : latencyTarget
         )
         print("""
             ledger-stress clients: \(idle) idle connections, a client sending `at` a byte every \(slowInterval) ms, \
-            a subscriber from seq 1 that never reads, a writer appending every \(appendInterval) ms, \
+            \(subscribers == 1 ? "a subscriber" : "\(subscribers) subscribers") from seq 1 that never read\(subscribers == 1 ? "s" : ""), a writer appending every \(appendInterval) ms, \
             one connection beyond the limit; \(pings) pings kept + \(pings) on new connections
             ledgerd --max-connections \(limit) --idle-timeout \(idleTimeout) --subscriber-timeout \(subscriberTimeout)
             """)

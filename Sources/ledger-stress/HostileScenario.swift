@@ -8,6 +8,8 @@ struct HostileScenario {
     let idle: Int
     let limit: Int
     let subscriberTimeout: Int
+    /// Subscribers that never read, at once.
+    let subscribers: Int
     let slowInterval: Duration
     let events: Int
     let appendInterval: Duration
@@ -38,7 +40,9 @@ struct HostileScenario {
         checks.note("idle connections open", "\(idle), daemon counts \(counted) connections; anonymous memory \(mebibytes(baseAnonymous)) before, \(mebibytes(idleAnonymous)) after (about \((idleAnonymous - baseAnonymous) / Swift.max(idle, 1) / 1024) KiB each)")
 
         let slow = SlowSender(socket: daemon.socket, line: HostileClientsCommand.slowRequest, interval: slowInterval)
-        let subscriber = NeverReadingSubscriber(socket: daemon.socket)
+        let stalled = (0..<subscribers).map { _ in NeverReadingSubscriber(socket: daemon.socket, timeout: .seconds(subscriberTimeout)) }
+        // All in before the daemon is filled up, so none is turned away by the check of the limit.
+        _ = try Self.waitForConnections(control, atLeast: idle + 3 + subscribers)
         let refusal = try refuseBeyondLimit(daemon, control)
         checks.check(
             refusal.code == ProtocolErrorCode.tooManyConnections && refusal.closed, "beyond the limit",
@@ -47,7 +51,7 @@ struct HostileScenario {
 
         let pinged = Pinger(socket: daemon.socket, count: pings, interval: pingInterval).run()
         let holding = Int(try Self.stats(control)["connections"]?.integerValue ?? 0)
-        let subscriberDropsWhilePinging = subscriber.drops
+        let subscriberDropsWhilePinging = stalled.reduce(0) { $0 + $1.drops }
         let fresh = LatencySummary(pinged.fresh)
         let kept = LatencySummary(pinged.kept)
         checks.check(pinged.failures.isEmpty && fresh.count == pings && kept.count == pings, "pings answered", "\(fresh.count) on new connections and \(kept.count) on a kept one, of \(pings) each; \(pinged.failures.count) failed\(pinged.failures.first.map { " (first: \($0))" } ?? "")")
@@ -59,14 +63,19 @@ struct HostileScenario {
                 checks.note(label, figures + " (not judged)")
             }
         }
-        checks.note("while pinging", "the daemon counted \(holding) connections; the subscriber had been dropped \(subscriberDropsWhilePinging) time\(subscriberDropsWhilePinging == 1 ? "" : "s") so far")
+        checks.note("while pinging", "the daemon counted \(holding) connections; subscribers that never read had been dropped \(subscriberDropsWhilePinging) time\(subscriberDropsWhilePinging == 1 ? "" : "s") so far")
 
         let lineBytes = HostileClientsCommand.slowRequest.utf8.count
         let slowOutcome = slow.wait(atMost: slowInterval * lineBytes + .seconds(60))
         // The first drop comes a subscriber timeout after its socket filled.
         let dropDeadline = ContinuousClock.now + .seconds(subscriberTimeout + 30)
-        while subscriber.drops == 0 && ContinuousClock.now < dropDeadline { Thread.sleep(forTimeInterval: 0.05) }
-        let subscribed = subscriber.stop()
+        while stalled.contains(where: { $0.drops == 0 }) && ContinuousClock.now < dropDeadline { Thread.sleep(forTimeInterval: 0.05) }
+        let outcomes = stalled.map { $0.stop() }
+        let subscribed = NeverReadingSubscriber.Outcome(
+            drops: outcomes.flatMap(\.drops), firstReceived: outcomes.first?.firstReceived, refusals: outcomes.reduce(0) { $0 + $1.refusals },
+            failure: outcomes.compactMap(\.failure).first
+        )
+        let everyOneDropped = outcomes.allSatisfy { !$0.drops.isEmpty }
         let written = writer.stop()
 
         try control.send(raw: Array(HostileClientsCommand.slowRequest.utf8))
@@ -82,9 +91,9 @@ struct HostileScenario {
         let latest = subscribed.drops.max() ?? 0
         let received = subscribed.firstReceived.map { "the first had taken \($0.bytes / 1024) KiB (\($0.lines) events) before its socket filled" } ?? "none was read"
         checks.check(
-            subscribed.failure == nil && !subscribed.drops.isEmpty && earliest >= Double(subscriberTimeout) && notReading >= subscribed.drops.count,
-            "subscriber that never reads",
-            "dropped \(subscribed.drops.count) time\(subscribed.drops.count == 1 ? "" : "s"), \(String(format: "%.1f", earliest))–\(String(format: "%.1f", latest)) s after subscribing (timeout \(subscriberTimeout) s; the daemon logged \(notReading) drops for not reading); \(received)\(subscribed.failure.map { "; failed: \($0)" } ?? "")"
+            subscribed.failure == nil && everyOneDropped && earliest >= Double(subscriberTimeout) && notReading >= subscribed.drops.count,
+            subscribers == 1 ? "subscriber that never reads" : "\(subscribers) subscribers that never read",
+            "dropped \(subscribed.drops.count) time\(subscribed.drops.count == 1 ? "" : "s"), \(String(format: "%.1f", earliest))–\(String(format: "%.1f", latest)) s after subscribing (timeout \(subscriberTimeout) s; the daemon logged \(notReading) drops for not reading; \(subscribed.refusals) turned away at the limit); \(received)\(subscribed.failure.map { "; failed: \($0)" } ?? "")"
         )
         checks.check(written.failures.isEmpty && written.acknowledged > 0, "writer", "\(written.acknowledged) appends acknowledged while the clients held\(written.failures.first.map { "; \(written.failures.count) failed, first: \($0)" } ?? "")")
 

@@ -17,6 +17,8 @@ final class NeverReadingSubscriber: Sendable {
         /// Seconds from each subscription to the daemon hanging up on it.
         var drops: [Double] = []
         var firstReceived: Received?
+        /// Subscriptions turned away because the daemon was full, which are not drops.
+        var refusals = 0
         var failure: String?
     }
 
@@ -24,8 +26,9 @@ final class NeverReadingSubscriber: Sendable {
     private let running = Atomic<Bool>(true)
     private let finished = DispatchSemaphore(value: 0)
 
-    /// Starts subscribing to `socket`.
-    init(socket: String) {
+    /// Starts subscribing to `socket`; `timeout` is the daemon's subscriber timeout, before which a
+    /// hang-up can only be a refusal.
+    init(socket: String, timeout: Duration) {
         let thread = Thread { [self] in
             do {
                 while running.load(ordering: .relaxed) {
@@ -34,7 +37,14 @@ final class NeverReadingSubscriber: Sendable {
                     let start = ContinuousClock.now
                     while running.load(ordering: .relaxed) && !connection.hasHungUp(waitingMilliseconds: 50) {}
                     guard running.load(ordering: .relaxed) else { break }
-                    let seconds = (ContinuousClock.now - start).seconds
+                    let elapsed = ContinuousClock.now - start
+                    if elapsed < timeout, String(decoding: try connection.drain().last, as: UTF8.self).contains("too_many_connections") {
+                        // Turned away at the limit: come back later, as a real client would.
+                        outcome.withLock { $0.refusals += 1 }
+                        Thread.sleep(forTimeInterval: 0.1)
+                        continue
+                    }
+                    let seconds = elapsed.seconds
                     let first = outcome.withLock { $0.firstReceived == nil }
                     // Only the first is read afterwards, to see how much the daemon pushed before it stalled.
                     let received = first ? try connection.drain() : nil

@@ -36,6 +36,6 @@ import Testing
     @Test func aLimitTooCloseToTheIdleCountIsRefused() throws {
         let result = try CommandRunner.run("ledger-stress", ["clients", "--idle", "100", "--max-connections", "105"])
         #expect(result.status == 64)
-        #expect(result.errors.contains("--max-connections must leave room for at least 10 connections beyond the idle ones"))
+        #expect(result.errors.contains("--max-connections must leave room for at least 10 connections beyond the idle ones and the subscribers"))
     }
 }
