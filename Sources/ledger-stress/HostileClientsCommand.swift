@@ -20,7 +20,7 @@ struct HostileClientsCommand: ParsableCommand {
     @Option(help: "Connections that connect and never send anything.")
     var idle = 1000
 
-    @Option(name: .customLong("max-connections"), help: "ledgerd --max-connections (default: idle + subscribers + 100).")
+    @Option(name: .customLong("max-connections"), help: "ledgerd --max-connections (default: idle + 100, or idle + subscribers + 50 when that is more).")
     var maximumConnections: Int?
 
     @Option(name: .customLong("idle-timeout"), help: "ledgerd --idle-timeout, in seconds; must outlast the run.")
@@ -62,17 +62,22 @@ struct HostileClientsCommand: ParsableCommand {
     /// The slow client's request: about a department the writer never touches, so its answer is fixed.
     static let slowRequest = #"{"op":"at","date":"2025-04-15","department":"home-office"}"# + "\n"
 
+    /// A connection limit a little above what the hostile clients hold, leaving room to fill it up.
+    private var defaultLimit: Int { idle + max(100, subscribers + 50) }
+
+    /// Rejects figures the scenario cannot run with.
     func validate() throws {
         guard idle >= 1, subscribers >= 1, events >= 1000, pings >= 1, subscriberTimeout >= 1, slowInterval >= 0 else {
             throw ValidationError("--idle, --subscribers and --pings must be at least 1, --events at least 1000, --subscriber-timeout at least 1")
         }
-        guard (maximumConnections ?? idle + subscribers + 100) >= idle + subscribers + 10 else {
+        guard (maximumConnections ?? defaultLimit) >= idle + subscribers + 10 else {
             throw ValidationError("--max-connections must leave room for at least 10 connections beyond the idle ones and the subscribers")
         }
     }
 
+    /// Starts the daemon, runs the scenario, and exits 1 when a check failed.
     func run() throws {
-        let limit = maximumConnections ?? idle + subscribers + 100
+        let limit = maximumConnections ?? defaultLimit
         guard ProcessProbe.allowDescriptors(limit + 256) else {
             throw ValidationError("the hard limit on open files (ulimit -Hn) is below \(limit + 256)")
         }

@@ -43,6 +43,7 @@ final class HostileDaemon {
         }
     }
 
+    /// The daemon's process id, for /proc.
     var pid: Int32 { process.processIdentifier }
 
     /// A new ordinary client connection.

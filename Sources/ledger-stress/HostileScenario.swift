@@ -142,6 +142,7 @@ struct HostileScenario {
         return (full, code, closed)
     }
 
+    /// The daemon's `stats` answer.
     private static func stats(_ connection: LedgerConnection) throws -> JSONObject {
         try connection.request(.object(JSONObject([("op", .string("stats"))])))
     }
@@ -157,6 +158,7 @@ struct HostileScenario {
         try waitForConnections(connection) { $0 <= count }
     }
 
+    /// Polls the daemon's count of open connections until `done` holds of it, for at most 10 s.
     private static func waitForConnections(_ connection: LedgerConnection, until done: (Int) -> Bool) throws -> Int {
         let deadline = ContinuousClock.now + .seconds(10)
         while true {

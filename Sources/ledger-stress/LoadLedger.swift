@@ -39,6 +39,7 @@ enum LoadLedger {
         ]))
     }
 
+    /// The `announced` event that opens generated line `line`.
     private static func announced(_ line: Int) -> JSONValue {
         .object(JSONObject([
             ("id", .string("load-line-\(line)")), ("type", .string("announced")), ("line", .string(slug(line))),
@@ -48,6 +49,7 @@ enum LoadLedger {
         ]))
     }
 
+    /// The slug of generated line `line`.
     private static func slug(_ line: Int) -> String { "load-line-\(line)" }
 
     /// A source the size of a real one (a title and a quoted paragraph), so pages are realistic.
@@ -57,6 +59,7 @@ enum LoadLedger {
         ("quote", .string(String(repeating: "The funding will be allocated to local partnerships over the year. ", count: 3))),
     ]))
 
+    /// Appends `events` as one batch, throwing the daemon's error if it refuses them.
     private static func append(_ events: [JSONValue], through connection: LedgerConnection) throws {
         guard !events.isEmpty else { return }
         _ = try connection.request(.object(JSONObject([("op", .string("append")), ("events", .array(events))])))

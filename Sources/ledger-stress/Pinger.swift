@@ -65,6 +65,7 @@ struct LatencySummary {
     init(_ milliseconds: [Double]) {
         let sorted = milliseconds.sorted()
         count = sorted.count
+        /// The value at `fraction` of the way through, by nearest rank.
         func rank(_ fraction: Double) -> Double {
             guard !sorted.isEmpty else { return 0 }
             let index = Int((fraction * Double(sorted.count)).rounded(.up)) - 1

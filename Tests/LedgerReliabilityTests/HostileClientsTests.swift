@@ -13,6 +13,7 @@ import Testing
         let result = try CommandRunner.run("ledger-stress", Self.small)
         #expect(result.status == 0, "\(result.output)\(result.errors)")
         let lines = result.output.split(separator: "\n").map(String.init)
+        /// The printed line starting with `prefix`.
         func line(_ prefix: String) -> String {
             lines.first { $0.hasPrefix(prefix) } ?? "missing: \(prefix)"
         }
