@@ -116,7 +116,7 @@ struct HostileScenario {
             "peak resident \(mebibytes(peakResident)) (VmHWM, with the store's mapped pages), peak anonymous \(mebibytes(peaks.anonymousBytes)) (sampled); limit \(mebibytes(memoryLimitBytes))"
         )
         // Beyond the limit a connection is still accepted, to be told why it is closed; a few may be
-        // in that state at once, and a closed subscriber's descriptor goes a moment after its successor's comes.
+        // in that state at once.
         let descriptorBound = baseDescriptors + limit + 8
         checks.check(
             peaks.descriptors <= descriptorBound, "descriptors",
