@@ -208,12 +208,14 @@ struct RequestHandler {
         }
     }
 
-    /// Up to 1000 events as `{"event":…}` lines.
+    /// Up to 1000 events as `{"event":…}` lines, and no more than about 64 KiB of them: a client that
+    /// stops reading holds its page in the daemon (the write waits for the socket), so the page
+    /// size, not the size of the events, bounds what each such client costs.
     private func eventPage(from first: UInt64, through last: UInt64) throws -> (bytes: ByteBuffer, count: Int, lastSeq: UInt64?) {
         var bytes: [UInt8] = []
         var count = 0
         let limit = Int(min(1000, last - first + 1))
-        try log.export(fromSeq: first, limit: limit) { line in
+        try log.export(fromSeq: first, limit: limit, maximumBytes: 64 << 10) { line in
             bytes += Array(#"{"event":"#.utf8)
             bytes += line
             bytes += [UInt8(ascii: "}"), UInt8(ascii: "\n")]

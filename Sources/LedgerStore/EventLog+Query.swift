@@ -164,18 +164,24 @@ extension EventLog {
     }
 
     /// Calls `body` with the export line (canonical JSON with `hash`) of every event from `fromSeq` on,
-    /// in seq order, all from one consistent snapshot.
-    public func export(fromSeq: UInt64 = 1, limit: Int = .max, _ body: ([UInt8]) throws -> Void) throws {
+    /// in seq order, all from one consistent snapshot: at most `limit` events, and no more once the
+    /// lines handed over reach `maximumBytes` (the first is always handed over).
+    public func export(
+        fromSeq: UInt64 = 1, limit: Int = .max, maximumBytes: Int = .max, _ body: ([UInt8]) throws -> Void
+    ) throws {
         try read { txn in
             try txn.withCursor(layout.events) { cursor in
                 var entry = try cursor.seek(atOrAfter: StoreKeys.seq(max(fromSeq, 1)))
                 var count = 0
-                while let current = entry, count < limit {
+                var bytes = 0
+                while let current = entry, count < limit, bytes < maximumBytes {
                     count += 1
                     guard current.value.count > 32 else {
                         throw StoreError.corrupted("event \(BigEndian.uint64(current.key) ?? 0) is damaged")
                     }
-                    try body(EventRecord.exportBytes(canonical: Array(current.value[32...]), hash: Array(current.value[0..<32])))
+                    let line = EventRecord.exportBytes(canonical: Array(current.value[32...]), hash: Array(current.value[0..<32]))
+                    bytes += line.count
+                    try body(line)
                     entry = try cursor.next()
                 }
             }

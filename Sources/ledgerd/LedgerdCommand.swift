@@ -104,6 +104,13 @@ struct LedgerdCommand: AsyncParsableCommand {
         configuration.maximumConnections = max(maximumConnections, 1)
         configuration.idleTimeout = .seconds(max(idleTimeout, 1))
         configuration.subscriberWriteTimeout = .seconds(max(subscriberTimeout, 1))
+        let descriptors = OpenFileLimit.raise(toServe: configuration.maximumConnections)
+        if !descriptors.enough {
+            logger.warning("the limit on open files is too low for --max-connections: clients beyond it wait unanswered instead of being refused", metadata: [
+                "nofile": "\(descriptors.soft)", "max_connections": "\(configuration.maximumConnections)",
+                "needed": "\(configuration.maximumConnections + OpenFileLimit.reserve)",
+            ])
+        }
 
         let daemon = try LedgerDaemon(log: log, configuration: configuration, logger: logger, notifier: notifier)
         var services: [any Service] = [daemon]

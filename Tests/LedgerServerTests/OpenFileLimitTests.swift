@@ -1,0 +1,42 @@
+import Foundation
+import LedgerClient
+import LedgerTestSupport
+import Testing
+
+/// ledgerd started with a soft limit on open files below its connection limit (systemd's default
+/// soft limit is 1024) still serves up to `--max-connections` and refuses the next one by name,
+/// instead of leaving new clients waiting unanswered once it runs out of descriptors.
+@Suite struct OpenFileLimitTests {
+    @Test func theConnectionLimitHoldsUnderALowSoftLimit() throws {
+        let directory = try TemporaryDirectory("ledgerd-nofile")
+        let socket = directory.appending("ledger.sock")
+        let process = Process()
+        // prlimit execs ledgerd with 64 descriptors allowed (the hard limit 4096 lets it raise that).
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/prlimit")
+        process.arguments = [
+            "--nofile=64:4096", Paths.products + "/ledgerd", "--state-dir", directory.appending("state"), "--socket", socket,
+            "--max-connections", "100", "--log-level", "warning",
+        ]
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        let deadline = Date().addingTimeInterval(20)
+        while !DaemonProcess.canConnect(socket) && Date() < deadline { usleep(20_000) }
+
+        var clients: [LedgerConnection] = []
+        var answered = 0
+        for _ in 0..<100 {
+            // Reads give up after 5 s: a connection the daemon never accepted gets no answer.
+            let client = try LedgerConnection(path: socket, timeout: .seconds(5))
+            if (try? client.call(#"{"op":"ping"}"#))?["pong"] == .bool(true) { answered += 1 }
+            clients.append(client)
+            if answered < clients.count { break }
+        }
+        #expect(answered == 100)
+        let beyond = try LedgerConnection(path: socket, timeout: .seconds(5))
+        #expect((try? beyond.receive())?.objectValue?.errorCode == "too_many_connections")
+    }
+}
