@@ -99,6 +99,7 @@ let package = Package(
                 "LedgerCore",
                 "LedgerStore",
                 "LedgerClient",
+                "LedgerProtocol",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -1,6 +1,7 @@
 import Foundation
 import LedgerClient
 import LedgerCore
+import LedgerProtocol
 
 /// One run of the hostile clients against a daemon: sets them all going, pings through them, and
 /// judges what the daemon did.
@@ -45,7 +46,7 @@ struct HostileScenario {
         _ = try Self.waitForConnections(control, atLeast: idle + 3 + subscribers)
         let refusal = try refuseBeyondLimit(daemon, control)
         checks.check(
-            refusal.code == ProtocolErrorCode.tooManyConnections && refusal.closed, "beyond the limit",
+            refusal.code == ProtocolError.Code.tooManyConnections.rawValue && refusal.closed, "beyond the limit",
             "with \(refusal.open) connections open (the limit is \(limit)) one more was answered \(refusal.code ?? "nothing") and \(refusal.closed ? "closed" : "left open")"
         )
 
@@ -176,9 +177,4 @@ struct HostileScenario {
             Thread.sleep(forTimeInterval: 0.02)
         }
     }
-}
-
-/// The wire codes this harness expects, as `LedgerProtocol`'s `ProtocolError.Code` spells them.
-enum ProtocolErrorCode {
-    static let tooManyConnections = "too_many_connections"
 }

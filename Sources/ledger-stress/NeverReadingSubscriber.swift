@@ -1,4 +1,5 @@
 import Foundation
+import LedgerProtocol
 import Synchronization
 
 /// A subscriber from seq 1 that never reads a byte: each time the daemon drops it, it subscribes
@@ -38,7 +39,7 @@ final class NeverReadingSubscriber: Sendable {
                     while running.load(ordering: .relaxed) && !connection.hasHungUp(waitingMilliseconds: 50) {}
                     guard running.load(ordering: .relaxed) else { break }
                     let elapsed = ContinuousClock.now - start
-                    if elapsed < timeout, String(decoding: try connection.drain().last, as: UTF8.self).contains("too_many_connections") {
+                    if elapsed < timeout, String(decoding: try connection.drain().last, as: UTF8.self).contains(ProtocolError.Code.tooManyConnections.rawValue) {
                         // Turned away at the limit: come back later, as a real client would.
                         outcome.withLock { $0.refusals += 1 }
                         Thread.sleep(forTimeInterval: 0.1)
