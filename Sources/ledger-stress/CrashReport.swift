@@ -4,8 +4,9 @@ import Foundation
 struct CrashReport {
     /// The seed the run followed.
     var seed: UInt64
-    /// Writers sending single events, and writers sending batches.
+    /// Writers sending single events.
     var singleWriters = 0
+    /// Writers sending batches of 2 to 50 events.
     var batchWriters = 0
     /// The range of the random wait before each kill, in milliseconds.
     var delayMilliseconds: ClosedRange<Int>
@@ -19,6 +20,8 @@ struct CrashReport {
     var requestsInFlightAtKills = 0
     /// Time from each restart's launch to its READY=1.
     var restartTimes: [Duration] = []
+    /// Time from each SIGKILL to the next READY=1: how long the ledger could not be written.
+    var downtimes: [Duration] = []
     /// Connections the writers made again after a crash.
     var reconnections = 0
     /// What the store held against what was sent.
@@ -57,7 +60,7 @@ struct CrashReport {
     var lines: [String] {
         var lines = [
             "ledger-stress crash: seed \(seed), \(singleWriters + batchWriters) writers (\(singleWriters) sending single events, \(batchWriters) sending batches of 2-50), a kill every \(delayMilliseconds.lowerBound)-\(delayMilliseconds.upperBound) ms",
-            "kills: \(kills), restarts: \(restarts), median restart to serving \(Self.milliseconds(median(restartTimes))), slowest \(Self.milliseconds(restartTimes.max()))",
+            "kills: \(kills), restarts: \(restarts), median restart to serving \(Self.milliseconds(median(restartTimes))), slowest \(Self.milliseconds(restartTimes.max())); median kill to serving \(Self.milliseconds(median(downtimes)))",
             "kills with requests in flight: \(killsInFlight) of \(kills) (\(requestsInFlightAtKills) requests in flight at the kills)",
         ]
         if let check {

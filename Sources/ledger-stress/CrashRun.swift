@@ -40,12 +40,14 @@ struct CrashRun {
         for _ in 0..<kills {
             usleep(UInt32(Int.random(in: delayMilliseconds, using: &generator)) * 1000)
             let inFlight = crew.filter(\.hasRequestInFlight).count
+            let killed = clock.now
             daemon.kill()
             report.kills += 1
             report.requestsInFlightAtKills += inFlight
             if inFlight > 0 { report.killsInFlight += 1 }
             do {
                 report.restartTimes.append(try daemon.start())
+                report.downtimes.append(clock.now - killed)
                 report.restarts += 1
             } catch {
                 report.failures.append("ledgerd did not come back after kill \(report.kills): \(error)")
