@@ -70,6 +70,8 @@ struct CrashCheck: Sendable {
         eventsAcknowledged = acknowledgedIDs.count
         for record in records {
             guard case .refused(let code) = record.outcome else { continue }
+            // Every event sent is valid, so a refusal means the daemon came back unable to append.
+            note("refused: writer \(record.writer)'s request of \(record.ids.count) event\(record.ids.count == 1 ? "" : "s") (first \(record.ids.first ?? "")) was refused with \(code)")
             // An id also sent in another request (an announcement sent again) may be stored by that one.
             let stored = record.ids.filter { positions[$0] != nil && !answeredIDs.contains($0) }
             if !stored.isEmpty {

@@ -40,6 +40,9 @@ struct CrashCommand: ParsableCommand {
         guard minimumMilliseconds >= 0, maximumMilliseconds >= minimumMilliseconds else {
             throw ValidationError("--min-ms must be 0 or more and at most --max-ms")
         }
+        if let keep, FileManager.default.fileExists(atPath: keep + "/state") {
+            throw ValidationError("\(keep)/state already exists: give --keep a fresh directory")
+        }
     }
 
     func run() throws {
@@ -48,9 +51,6 @@ struct CrashCommand: ParsableCommand {
         let work = keep ?? runtime
         if let keep {
             try FileManager.default.createDirectory(atPath: keep, withIntermediateDirectories: true)
-            guard !FileManager.default.fileExists(atPath: keep + "/state") else {
-                throw ValidationError("\(keep)/state already exists: give --keep a fresh directory")
-            }
         }
         let run = CrashRun(
             kills: kills, writers: writers, seed: seed, delayMilliseconds: minimumMilliseconds...maximumMilliseconds,

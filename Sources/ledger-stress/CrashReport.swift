@@ -34,6 +34,8 @@ struct CrashReport {
     var storeVerify: Result<String, CrashFailure>?
     /// The daemon's exit status after the final SIGTERM.
     var stopStatus: Int32?
+    /// Lines the daemon logged at warning level or above, over every start.
+    var daemonLogLines = 0
     /// Wall time of the whole run.
     var elapsed: Duration = .zero
     /// Failures outside the check (the daemon did not come back, the export broke, …).
@@ -72,6 +74,7 @@ struct CrashReport {
             Self.describe(socketVerify) { "ok over the socket (\($0) events)" },
             Self.describe(storeVerify) { "ledger verify --db: \($0)" },
             stopStatus.map { "exit status \($0) on SIGTERM" } ?? "not stopped",
+            "\(daemonLogLines) daemon log lines at warning or above",
         ].joined(separator: "; "))
         lines.append("time: \(Self.seconds(elapsed))")
         if passed {

@@ -91,6 +91,12 @@ struct CrashRun {
         let status = daemon.stop()
         report.stopStatus = status
         if status != 0 { report.failures.append("ledgerd exited with status \(status) on SIGTERM; its log: \(daemon.logPath)") }
+        // The daemon logs at warning and above here: a crash it recovers from cleanly leaves nothing to say.
+        let logged = daemon.log.split(separator: "\n")
+        report.daemonLogLines = logged.count
+        for line in logged where ["error", "critical"].contains(line.split(separator: " ").dropFirst().first ?? "") {
+            report.failures.append("ledgerd logged: \(line)")
+        }
         let verify = Self.runLedger(["verify", "--db", daemon.stateDirectory])
         if verify.status == 0 {
             report.storeVerify = .success(verify.output.trimmingCharacters(in: .whitespacesAndNewlines))

@@ -98,6 +98,12 @@ import Testing
         #expect(check.misplaced == 2)
     }
 
+    @Test func aRefusedValidRequestFails() {
+        let check = CrashCheck(records: [RequestRecord(writer: 4, events: [Self.event("a")], outcome: .refused(code: "chain_broken"))], stored: [])
+        #expect(check.requestsRefused == 1)
+        #expect(check.violations == ["refused: writer 4's request of 1 event (first a) was refused with chain_broken"])
+    }
+
     @Test func alteredContentFails() {
         var altered = Self.stored("a", at: 1)
         altered["amount_pence"] = .integer(6)
