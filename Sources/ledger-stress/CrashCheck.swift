@@ -80,6 +80,7 @@ struct CrashCheck: Sendable {
         }
     }
 
+    /// Seq density, duplicates and content of the stored events; fills `positions` with each id's seqs.
     private mutating func checkLog(_ stored: [JSONObject], positions: inout [String: [Int64]], sent: [String: JSONObject]) {
         for (offset, event) in stored.enumerated() {
             let expected = Int64(offset + 1)
@@ -112,6 +113,7 @@ struct CrashCheck: Sendable {
         }
     }
 
+    /// An acknowledged request: each event stored, at the seq its answer gave.
     private mutating func checkAcknowledged(
         _ record: RequestRecord, firstSeq: Int64?, lastSeq: Int64?, appended: Int, duplicates answered: Int,
         _ positions: [String: [Int64]]
@@ -143,6 +145,7 @@ struct CrashCheck: Sendable {
         }
     }
 
+    /// A request cut off by a crash: all of its events stored side by side, or none.
     private mutating func checkUnknown(_ record: RequestRecord, _ positions: [String: [Int64]]) {
         let ids = record.ids
         let seqs = ids.compactMap { positions[$0]?.first }
@@ -161,6 +164,7 @@ struct CrashCheck: Sendable {
         }
     }
 
+    /// Counts a broken rule, keeping its words while there are few.
     private mutating func note(_ violation: String) {
         violationCount += 1
         if violations.count < Self.shownViolations { violations.append(violation) }

@@ -34,6 +34,7 @@ struct CrashCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Keep the store and the daemon's log in this directory (made if missing; must not hold a store).", valueName: "dir"))
     var keep: String?
 
+    /// Refuses options that make no run.
     func validate() throws {
         guard kills >= 0 else { throw ValidationError("--kills must be 0 or more") }
         guard writers >= 1 else { throw ValidationError("--writers must be at least 1") }
@@ -45,6 +46,7 @@ struct CrashCommand: ParsableCommand {
         }
     }
 
+    /// Runs the crashes, prints the summary, and fails when a rule was broken.
     func run() throws {
         let runtime = try Self.scratchDirectory()
         defer { try? FileManager.default.removeItem(atPath: runtime) }

@@ -87,12 +87,14 @@ struct CrashReport {
         return lines
     }
 
+    /// The middle value, or nil when there is none.
     private func median(_ values: [Duration]) -> Duration? {
         guard !values.isEmpty else { return nil }
         let sorted = values.sorted()
         return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
     }
 
+    /// A result in words: `success` of its value, or why it failed.
     private static func describe<Value>(_ result: Result<Value, CrashFailure>?, _ success: (Value) -> String) -> String {
         switch result {
         case .success(let value)?: success(value)
@@ -101,11 +103,13 @@ struct CrashReport {
         }
     }
 
+    /// A duration in milliseconds, to a tenth.
     private static func milliseconds(_ duration: Duration?) -> String {
         guard let duration else { return "-" }
         return String(format: "%.1f ms", Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15)
     }
 
+    /// A duration in seconds, to a tenth.
     private static func seconds(_ duration: Duration) -> String {
         String(format: "%.1f s", Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18)
     }

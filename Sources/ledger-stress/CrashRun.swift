@@ -65,6 +65,7 @@ struct CrashRun {
         return report
     }
 
+    /// Reads the store back (export and verify), stops the daemon, and verifies the stopped store with `ledger`.
     private func check(_ daemon: StressDaemon, _ records: [RequestRecord], into report: inout CrashReport) {
         do {
             let connection = try LedgerConnection(path: daemon.socket, timeout: .seconds(300))

@@ -66,6 +66,7 @@ final class CrashWriter: Sendable {
         finished.wait()
     }
 
+    /// Announces the writer's lines, then appends changes to them until asked to stop.
     private func run() {
         var generator = SeededGenerator(seed: seed, stream: UInt64(index) + 1)
         var connection: LedgerConnection?
@@ -128,6 +129,7 @@ final class CrashWriter: Sendable {
         return outcome
     }
 
+    /// The announcement of `line`, the same bytes every time it is sent.
     private func announced(_ line: String) -> JSONObject {
         JSONObject([
             ("id", .string(line + "-announced")), ("type", .string("announced")), ("line", .string(line)),
@@ -136,6 +138,7 @@ final class CrashWriter: Sendable {
         ])
     }
 
+    /// A `funded` event (nine times in ten) or an `amended` one on `line`.
     private func change(to line: String, using generator: inout SeededGenerator, id: String) -> JSONObject {
         let amount = JSONValue.integer(Int64.random(in: 1...5_000_000, using: &generator))
         let amends = Int.random(in: 0..<10, using: &generator) == 0

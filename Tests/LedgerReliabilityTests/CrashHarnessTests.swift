@@ -31,10 +31,12 @@ import Testing
 
 /// The crash run's check, fed made-up histories: each rule it enforces must be able to fail.
 @Suite struct CrashCheckTests {
+    /// An event as a writer sends it.
     static func event(_ id: String) -> JSONObject {
         JSONObject([("id", .string(id)), ("type", .string("funded")), ("line", .string("a")), ("amount_pence", .integer(5))])
     }
 
+    /// The event as the export shows it at `seq`.
     static func stored(_ id: String, at seq: Int64) -> JSONObject {
         var object = event(id)
         object["seq"] = .integer(seq)
@@ -43,6 +45,7 @@ import Testing
         return object
     }
 
+    /// A request answered with every event appended from `first` on.
     static func acknowledged(_ ids: [String], first: Int64) -> RequestRecord {
         RequestRecord(
             writer: 1, events: ids.map(event),

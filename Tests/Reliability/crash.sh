@@ -11,9 +11,9 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
 
 echo "building ledger-stress, ledgerd and ledger (release)..."
-swift build -c release --product ledgerd >/dev/null
-swift build -c release --product ledger >/dev/null
-swift build -c release --product ledger-stress >/dev/null
+for product in ledgerd ledger ledger-stress; do
+    swift build -c release --product "$product"
+done
 bin="$(swift build -c release --show-bin-path)"
 
 echo "running: ledger-stress crash --kills $kills $*"
