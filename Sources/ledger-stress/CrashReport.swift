@@ -28,6 +28,8 @@ struct CrashReport {
     var check: CrashCheck?
     /// The `count` the export ended with.
     var exportCount: Int?
+    /// Lines whose pledge and funding in `at` matched their stored events (nil when some did not).
+    var linesCompared: Int?
     /// The `count` of the daemon's `verify`, or why it failed.
     var socketVerify: Result<Int, CrashFailure>?
     /// What `ledger verify --db` printed, or why it failed.
@@ -70,6 +72,7 @@ struct CrashReport {
             lines.append("events: \(check.eventsAcknowledged) acknowledged, \(check.eventsStored) stored, lost \(check.eventsLost), duplicates \(check.duplicates), misplaced \(check.misplaced), partial batches \(check.partialBatches), never sent \(check.foreignEvents)")
             lines.append("seq: \(check.seqDense ? "dense 1..\(check.eventsStored)" : "NOT dense")\(exportCount.map { $0 == check.eventsStored ? "" : " (export said count \($0))" } ?? "")")
         }
+        lines.append("projections: " + (linesCompared.map { "`at` agrees with the stored events on all \($0) lines" } ?? "NOT checked or disagree"))
         lines.append("verify: " + [
             Self.describe(socketVerify) { "ok over the socket (\($0) events)" },
             Self.describe(storeVerify) { "ledger verify --db: \($0)" },
@@ -78,7 +81,7 @@ struct CrashReport {
         ].joined(separator: "; "))
         lines.append("time: \(Self.seconds(elapsed))")
         if passed {
-            lines.append("PASS: every acknowledged event stored once at its seq, no partial batch, seq dense, chain intact")
+            lines.append("PASS: every acknowledged event stored once at its seq, no partial batch, seq dense, projections agree, chain intact")
         } else {
             let violations = violations
             lines.append("FAIL: \(violations.count) violation\(violations.count == 1 ? "" : "s")")

@@ -18,6 +18,9 @@ struct CrashRun {
     /// Where the sockets live (a short path).
     var runtimeDirectory: String
 
+    /// The date the `at` check asks about: after every event the writers send.
+    static let atDate = "2025-12-31"
+
     /// Runs it and returns its figures; the report says whether it passed.
     func run() -> CrashReport {
         let clock = ContinuousClock()
@@ -73,6 +76,11 @@ struct CrashRun {
             report.exportCount = count
             if count != stored.count { report.failures.append("the export sent \(stored.count) events but ended with count \(count)") }
             report.check = CrashCheck(records: records, stored: stored)
+            // The projections are written in the same transactions as the events, so they must agree after any crash.
+            let at = try connection.request(.object(JSONObject([("op", .string("at")), ("date", .string(Self.atDate))])))
+            let differences = LineTotals.differences(expected: LineTotals.of(stored), at: at["result"]?.objectValue ?? JSONObject())
+            report.linesCompared = differences.isEmpty ? LineTotals.of(stored).count : nil
+            report.failures += differences
             let verified = try connection.request(.object(JSONObject([("op", .string("verify"))])))
             if verified["intact"] == .bool(true), let count = verified["count"]?.integerValue {
                 report.socketVerify = .success(Int(count))

@@ -15,6 +15,7 @@ import Testing
         #expect(result.status == 0, "\(result.output)\(result.errors)")
         #expect(result.output.contains("kills: 5, restarts: 5"), "\(result.output)")
         #expect(result.output.contains("lost 0, duplicates 0, misplaced 0, partial batches 0, never sent 0"), "\(result.output)")
+        #expect(result.output.contains("projections: `at` agrees with the stored events on all 12 lines"), "\(result.output)")
         #expect(result.output.contains("PASS"), "\(result.output)")
         let acknowledged = try #require(Self.figure(after: "events: ", in: result.output))
         #expect(acknowledged > 0)
@@ -112,5 +113,29 @@ import Testing
         altered["amount_pence"] = .integer(6)
         let check = CrashCheck(records: [Self.acknowledged(["a"], first: 1)], stored: [altered])
         #expect(check.violations == ["stored event a at seq 1 differs from what was sent"])
+    }
+}
+
+/// The crash run's comparison of the daemon's projections with the stored events.
+@Suite struct LineTotalsTests {
+    static let stored = [
+        #"{"seq":1,"id":"x","type":"announced","line":"a","amount_pence":100}"#,
+        #"{"seq":2,"id":"y","type":"funded","line":"a","amount_pence":30}"#,
+        #"{"seq":3,"id":"z","type":"amended","line":"a","amount_pence":80}"#,
+        #"{"seq":4,"id":"w","type":"funded","line":"a","amount_pence":5}"#,
+    ]
+
+    /// An `at` result holding one line with these figures.
+    static func at(pledged: Int, funded: Int) throws -> JSONObject {
+        try #require(Events.json(#"{"departments":[{"lines":[{"line":"a","pledged_pence":\#(pledged),"funded_pence":\#(funded)}]}]}"#).objectValue)
+    }
+
+    @Test func totalsFollowAmendmentsAndSumFunding() throws {
+        let totals = LineTotals.of(try Self.stored.map { try #require(Events.json($0).objectValue) })
+        #expect(totals == ["a": LineTotals(pledged: 80, funded: 35)])
+        #expect(LineTotals.differences(expected: totals, at: try Self.at(pledged: 80, funded: 35)).isEmpty)
+        #expect(LineTotals.differences(expected: totals, at: try Self.at(pledged: 80, funded: 30)) == [
+            "projection: `at` gives line a pledged 80, funded 30, but its stored events make pledged 80, funded 35",
+        ])
     }
 }
