@@ -41,7 +41,7 @@ struct CrashRun {
         for writer in crew { writer.start() }
         var generator = SeededGenerator(seed: seed)
         for _ in 0..<kills {
-            usleep(UInt32(Int.random(in: delayMilliseconds, using: &generator)) * 1000)
+            usleep(useconds_t(Int.random(in: delayMilliseconds, using: &generator) * 1000))
             let inFlight = crew.filter(\.hasRequestInFlight).count
             let killed = clock.now
             daemon.kill()
