@@ -88,18 +88,17 @@ public final class AppendWriter: Sendable {
             commits.add(1, ordering: .relaxed)
             var appended = 0
             var head: UInt64 = 0
-            for (item, result) in zip(work, results) {
-                switch result {
-                case .success(let report):
-                    appended += report.appended
-                    head = max(head, report.lastSeq ?? 0)
-                    item.reply.resume(returning: .success(report))
-                case .failure(let error):
-                    item.reply.resume(returning: .failure(ProtocolError(error)))
-                }
+            for case .success(let report) in results {
+                appended += report.appended
+                head = max(head, report.lastSeq ?? 0)
             }
             committedEvents.add(appended, ordering: .relaxed)
+            // The head is published before anyone is answered: a client told its events are stored
+            // must find them in an export or a subscription it starts the moment the answer arrives.
             if appended > 0 { feed.publish(head: head) }
+            for (item, result) in zip(work, results) {
+                item.reply.resume(returning: result.mapError { ProtocolError($0) })
+            }
         } catch let error as StoreError {
             for item in work { item.reply.resume(returning: .failure(ProtocolError(error))) }
         } catch {
