@@ -93,14 +93,11 @@ public final class AppendWriter: Sendable {
                 head = max(head, report.lastSeq ?? 0)
             }
             committedEvents.add(appended, ordering: .relaxed)
-            // The new head is published before any acknowledgement goes out, so a client that has
-            // its answer and asks again (export, subscribe) reads its own events.
+            // The head is published before anyone is answered: a client told its events are stored
+            // must find them in an export or a subscription it starts the moment the answer arrives.
             if appended > 0 { feed.publish(head: head) }
             for (item, result) in zip(work, results) {
-                switch result {
-                case .success(let report): item.reply.resume(returning: .success(report))
-                case .failure(let error): item.reply.resume(returning: .failure(ProtocolError(error)))
-                }
+                item.reply.resume(returning: result.mapError { ProtocolError($0) })
             }
         } catch let error as StoreError {
             guard error.code == .storageFull, work.count > 1 else {

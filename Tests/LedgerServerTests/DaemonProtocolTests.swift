@@ -106,33 +106,6 @@ import Testing
         #expect(daemon.stop() == 0)
     }
 
-    @Test func anAcknowledgedEventIsInTheNextExportAndSubscription() throws {
-        let daemon = try DaemonProcess()
-        let client = try daemon.connect()
-        let example = try String(contentsOfFile: Paths.exampleLedger, encoding: .utf8).split(separator: "\n").map(String.init)
-        #expect(try client.append(example).int("appended") == 24)
-        // The acknowledgement came, so the events are there for whoever asks next.
-        #expect(try exportedSeqs(client, from: 24) == [24])
-        for round in 1...100 {
-            let events = (0..<30).map { Events.event("funded", "local-inquiries", on: "2025-02-01", #""amount_pence":1"#, id: "ryw-\(round)-\($0)") }
-            let seq = try client.append(events).int("last_seq")
-            #expect(seq == Int64(24 + 30 * round))
-            #expect(try exportedSeqs(client, from: seq) == [seq], "round \(round)")
-        }
-        let subscriber = try daemon.connect()
-        try subscriber.send(raw: Array(#"{"op":"subscribe","from_seq":3024}"#.utf8) + [10])
-        #expect(try subscriber.receive()?.objectValue?["event"]?.objectValue?.int("seq") == 3024)
-    }
-
-    private func exportedSeqs(_ client: LedgerConnection, from seq: Int64) throws -> [Int64] {
-        try client.send(raw: Array(#"{"op":"export","from_seq":\#(seq)}"#.utf8) + [10])
-        var seqs: [Int64] = []
-        while let line = try client.receive()?.objectValue, let event = line["event"]?.objectValue {
-            seqs.append(event.int("seq"))
-        }
-        return seqs
-    }
-
     @Test func sixteenConcurrentWritersEachAcknowledgedEventIsStoredOnce() async throws {
         let daemon = try DaemonProcess()
         let setup = try daemon.connect()

@@ -1,0 +1,155 @@
+import Foundation
+import LedgerClient
+import LedgerCore
+
+/// One crash run: `ledgerd` on a state directory, writers appending to it, SIGKILLs at seeded
+/// random moments each followed by a restart, then a check of the store against what was sent.
+struct CrashRun {
+    /// SIGKILLs to send.
+    var kills: Int
+    /// Concurrent writers; the odd-numbered ones send batches.
+    var writers: Int
+    /// The seed of every random choice.
+    var seed: UInt64
+    /// The range of the wait before each kill, in milliseconds.
+    var delayMilliseconds: ClosedRange<Int>
+    /// Where the store (and the daemon's log) lives.
+    var workDirectory: String
+    /// Where the sockets live (a short path).
+    var runtimeDirectory: String
+
+    /// The date the `at` check asks about: after every event the writers send.
+    static let atDate = "2025-12-31"
+
+    /// Runs it and returns its figures; the report says whether it passed.
+    func run() -> CrashReport {
+        let clock = ContinuousClock()
+        let began = clock.now
+        var report = CrashReport(seed: seed, delayMilliseconds: delayMilliseconds)
+        let daemon = StressDaemon(
+            stateDirectory: workDirectory + "/state", runtimeDirectory: runtimeDirectory, logPath: workDirectory + "/ledgerd.log"
+        )
+        do {
+            try daemon.start()
+        } catch {
+            report.failures.append("ledgerd did not start: \(error)")
+            return report
+        }
+        let crew = (0..<writers).map { CrashWriter(index: $0, sendsBatches: $0 % 2 == 1, socket: daemon.socket, seed: seed) }
+        report.batchWriters = crew.filter(\.sendsBatches).count
+        report.singleWriters = crew.count - report.batchWriters
+        for writer in crew { writer.start() }
+        var generator = SeededGenerator(seed: seed)
+        for _ in 0..<kills {
+            usleep(useconds_t(Int.random(in: delayMilliseconds, using: &generator) * 1000))
+            let inFlight = crew.filter(\.hasRequestInFlight).count
+            let killed = clock.now
+            daemon.kill()
+            report.kills += 1
+            report.requestsInFlightAtKills += inFlight
+            if inFlight > 0 { report.killsInFlight += 1 }
+            do {
+                report.restartTimes.append(try daemon.start())
+                report.downtimes.append(clock.now - killed)
+                report.restarts += 1
+            } catch {
+                report.failures.append("ledgerd did not come back after kill \(report.kills): \(error)")
+                for writer in crew { writer.abandon() }
+                break
+            }
+        }
+        for writer in crew { writer.stop() }
+        for writer in crew { writer.join() }
+        report.reconnections = crew.reduce(0) { $0 + $1.reconnectionCount }
+        if report.failures.isEmpty {
+            check(daemon, crew.flatMap(\.requests), into: &report)
+        }
+        report.elapsed = clock.now - began
+        return report
+    }
+
+    /// Reads the store back (export and verify), stops the daemon, and verifies the stopped store with `ledger`.
+    private func check(_ daemon: StressDaemon, _ records: [RequestRecord], into report: inout CrashReport) {
+        do {
+            let connection = try LedgerConnection(path: daemon.socket, timeout: .seconds(300))
+            let (stored, count) = try export(connection)
+            report.exportCount = count
+            if count != stored.count { report.failures.append("the export sent \(stored.count) events but ended with count \(count)") }
+            report.check = CrashCheck(records: records, stored: stored)
+            // The projections are written in the same transactions as the events, so they must agree after any crash.
+            let at = try connection.request(.object(JSONObject([("op", .string("at")), ("date", .string(Self.atDate))])))
+            let differences = LineTotals.differences(expected: LineTotals.of(stored), at: at["result"]?.objectValue ?? JSONObject())
+            report.linesCompared = differences.isEmpty ? LineTotals.of(stored).count : nil
+            report.failures += differences
+            let verified = try connection.request(.object(JSONObject([("op", .string("verify"))])))
+            if verified["intact"] == .bool(true), let count = verified["count"]?.integerValue {
+                report.socketVerify = .success(Int(count))
+                if Int(count) != stored.count {
+                    report.failures.append("verify counted \(count) events but the export held \(stored.count)")
+                }
+            } else {
+                report.socketVerify = .failure(CrashFailure(message: "unexpected answer to verify"))
+                report.failures.append("verify over the socket did not say intact")
+            }
+        } catch .refused(let code, let message, _, _) {
+            report.socketVerify = .failure(CrashFailure(message: "\(code): \(message)"))
+            report.failures.append("verify over the socket failed: \(code): \(message)")
+        } catch {
+            report.failures.append("reading the store back over the socket failed: \(error)")
+        }
+        let status = daemon.stop()
+        report.stopStatus = status
+        if status != 0 { report.failures.append("ledgerd exited with status \(status) on SIGTERM; its log: \(daemon.logPath)") }
+        // The daemon logs at warning and above here: a crash it recovers from cleanly leaves nothing to say.
+        let logged = daemon.log.split(separator: "\n")
+        report.daemonLogLines = logged.count
+        for line in logged where ["error", "critical"].contains(line.split(separator: " ").dropFirst().first ?? "") {
+            report.failures.append("ledgerd logged: \(line)")
+        }
+        let verify = Self.runLedger(["verify", "--db", daemon.stateDirectory])
+        if verify.status == 0 {
+            report.storeVerify = .success(verify.output.trimmingCharacters(in: .whitespacesAndNewlines))
+        } else {
+            let message = (verify.output + verify.errors).trimmingCharacters(in: .whitespacesAndNewlines)
+            report.storeVerify = .failure(CrashFailure(message: message))
+            report.failures.append("ledger verify --db \(daemon.stateDirectory) failed (status \(verify.status)): \(message)")
+        }
+    }
+
+    /// Every stored event from seq 1, and the count the export ended with.
+    private func export(_ connection: LedgerConnection) throws(ClientError) -> ([JSONObject], Int) {
+        try connection.send(.object(JSONObject([("op", .string("export")), ("from_seq", .integer(1))])))
+        var events: [JSONObject] = []
+        while true {
+            guard let line = try connection.receive() else { throw .broken("the export ended without its done line") }
+            let object = try LedgerConnection.successful(line)
+            if case .object(let event)? = object["event"] {
+                events.append(event)
+            } else if object["done"] == .bool(true) {
+                return (events, Int(object["count"]?.integerValue ?? -1))
+            } else {
+                throw .broken("the export sent a line that is neither an event nor its end")
+            }
+        }
+    }
+
+    /// Runs the `ledger` command beside this one.
+    private static func runLedger(_ arguments: [String]) -> (status: Int32, output: String, errors: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: StressDaemon.sibling("ledger"))
+        process.arguments = arguments
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        do {
+            try process.run()
+        } catch {
+            return (-1, "", "cannot run \(StressDaemon.sibling("ledger")): \(error)")
+        }
+        let out = output.fileHandleForReading.readDataToEndOfFile()
+        let err = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+    }
+}
