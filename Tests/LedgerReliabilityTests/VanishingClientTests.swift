@@ -51,12 +51,16 @@ import Testing
         #expect(try observer.stats().int("connections") == 1)
 
         // Half an append line, then gone.
+        // Each client is counted before it leaves, so "back to one" cannot be read between the two.
         var client: LedgerConnection? = try daemon.connect()
+        #expect(try Eventually.within { try observer.stats().int("connections") == 2 })
         try client?.send(raw: Self.firstHalf(Self.append("half-line")))
         client = nil
+        #expect(try Self.settledConnections(observer) == 1)
         // Half of a batch of 1,000 events (about 400 kB), then gone.
         let big = Array(#"{"op":"append","events":[\#(Filler.funding("line-5", tag: "big", count: 1000).joined(separator: ","))]}"#.utf8)
         client = try daemon.connect()
+        #expect(try Eventually.within { try observer.stats().int("connections") == 2 })
         try client?.send(raw: Self.firstHalf(big))
         client = nil
 
