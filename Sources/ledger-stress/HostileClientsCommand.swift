@@ -95,9 +95,12 @@ struct HostileClientsCommand: ParsableCommand {
             one connection beyond the limit; \(pings) pings kept + \(pings) on new connections
             ledgerd --max-connections \(limit) --idle-timeout \(idleTimeout) --subscriber-timeout \(subscriberTimeout)
             """)
-        let daemon = try HostileDaemon(scratch: scratch, options: [
-            "--max-connections", "\(limit)", "--idle-timeout", "\(idleTimeout)", "--subscriber-timeout", "\(subscriberTimeout)",
-        ])
+        // Notices are kept: the scenario counts the daemon's own account of the subscribers it dropped.
+        let daemon = StressDaemon(
+            stateDirectory: scratch + "/state", runtimeDirectory: scratch, logPath: scratch + "/ledgerd.log", logLevel: "notice",
+            arguments: ["--max-connections", "\(limit)", "--idle-timeout", "\(idleTimeout)", "--subscriber-timeout", "\(subscriberTimeout)"]
+        )
+        try daemon.start()
         let checks: CheckList
         do {
             checks = try scenario.run(against: daemon, examplePath: examplePath)

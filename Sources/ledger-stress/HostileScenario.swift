@@ -21,7 +21,7 @@ struct HostileScenario {
     let latencyTarget: Double?
 
     /// Runs the clients against `daemon` (then stops it) and returns the checks, already printed.
-    func run(against daemon: HostileDaemon, examplePath: String) throws -> CheckList {
+    func run(against daemon: StressDaemon, examplePath: String) throws -> CheckList {
         var checks = CheckList()
         let control = try daemon.connect()
         let stored = try LoadLedger.load(control, examplePath: examplePath, generated: events)
@@ -87,7 +87,7 @@ struct HostileScenario {
                 + (slowAnswered ? "as a prompt client is (\(expected?.count ?? 0) bytes)" : "wrongly: \(outcome.failure ?? String(decoding: (outcome.answer ?? []).prefix(200), as: UTF8.self))")
         } ?? "still sending after \(slowInterval * lineBytes + .seconds(60))")
 
-        let notReading = daemon.logText().split(separator: "\n").filter { $0.contains("subscriber dropped") && $0.contains("not reading") }.count
+        let notReading = daemon.log.split(separator: "\n").filter { $0.contains("subscriber dropped") && $0.contains("not reading") }.count
         let earliest = subscribed.drops.min() ?? 0
         let latest = subscribed.drops.max() ?? 0
         let received = subscribed.firstReceived.map { "the first had taken \($0.bytes / 1024) KiB (\($0.lines) events) before its socket filled" } ?? "none was read"
@@ -131,7 +131,7 @@ struct HostileScenario {
     /// Fills the daemon up to its limit, then opens one more: what that one was told, and whether
     /// the daemon then closed it. A subscriber may be between two subscriptions as the extra one
     /// connects, leaving room for it: then it is kept as one more filler and the check is made again.
-    private func refuseBeyondLimit(_ daemon: HostileDaemon, _ control: LedgerConnection) throws -> (open: Int, code: String?, closed: Bool) {
+    private func refuseBeyondLimit(_ daemon: StressDaemon, _ control: LedgerConnection) throws -> (open: Int, code: String?, closed: Bool) {
         var fillers: [StressSocket] = []
         defer { fillers.removeAll() }
         var result: (open: Int, code: String?, closed: Bool) = (0, nil, false)

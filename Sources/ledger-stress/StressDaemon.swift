@@ -16,15 +16,17 @@ final class StressDaemon {
     let logPath: String
     private let notifyPath: String
     private let extraArguments: [String]
+    private let logLevel: String
     private var process: Process?
 
     /// A daemon to be started on `stateDirectory`, its sockets in `runtimeDirectory` (keep that
     /// path short: a socket path has at most 107 bytes), its standard error appended to `logPath`.
-    init(stateDirectory: String, runtimeDirectory: String, logPath: String, arguments: [String] = []) {
+    init(stateDirectory: String, runtimeDirectory: String, logPath: String, logLevel: String = "warning", arguments: [String] = []) {
         self.stateDirectory = stateDirectory
         socket = runtimeDirectory + "/ledger.sock"
         self.logPath = logPath
         notifyPath = runtimeDirectory + "/notify.sock"
+        self.logLevel = logLevel
         extraArguments = arguments
     }
 
@@ -47,13 +49,21 @@ final class StressDaemon {
     /// Whether a started process is still running.
     var isRunning: Bool { process?.isRunning ?? false }
 
+    /// The running process's id, for /proc (0 before it is started).
+    var pid: Int32 { process?.processIdentifier ?? 0 }
+
+    /// A new ordinary client connection.
+    func connect() throws -> LedgerConnection {
+        try LedgerConnection(path: socket, timeout: .seconds(60))
+    }
+
     /// Starts `ledgerd` and returns how long it took to say READY=1 (at most 60 s).
     @discardableResult
     func start() throws -> Duration {
         let listener = try ReadinessListener(path: notifyPath)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.sibling("ledgerd"))
-        process.arguments = ["--state-dir", stateDirectory, "--socket", socket, "--log-level", "warning"] + extraArguments
+        process.arguments = ["--state-dir", stateDirectory, "--socket", socket, "--log-level", logLevel] + extraArguments
         var environment = ProcessInfo.processInfo.environment
         for key in ["LISTEN_FDS", "LISTEN_PID", "WATCHDOG_USEC", "WATCHDOG_PID"] { environment[key] = nil }
         environment["NOTIFY_SOCKET"] = notifyPath
