@@ -25,8 +25,9 @@ if [[ "${FUZZ_ADDRESS:-0}" == 1 ]]; then
     build_path=.build/fuzz-address
 fi
 # The fuzz targets are declared only when LEDGER_FUZZ is set; their own build directory keeps
-# them apart from (and unblocked by) an ordinary build or test run.
-build=(env LEDGER_FUZZ=1 swift build -c release --scratch-path "$build_path" "${sanitizers[@]}")
+# them apart from (and unblocked by) an ordinary build or test run, and a low priority lets the
+# tests running beside it (the test suite runs this script) keep the processor.
+build=(env LEDGER_FUZZ=1 nice -n 10 swift build -c release --scratch-path "$build_path" "${sanitizers[@]}")
 
 started=$SECONDS
 for target in "${targets[@]}"; do
@@ -68,7 +69,7 @@ for target in "${targets[@]}"; do
         "$work/corpus/$target" "$work/seeds/$target" >"$log" 2>&1 || status=$?
     runs="$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)"
     rate="$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)"
-    coverage="$(grep -E '^#[0-9]+' "$log" | tail -1 | grep -oE '(cov|ft): [0-9]+' | tr '\n' ' ' || true)"
+    coverage="$(grep -E '^#[0-9]+' "$log" | tail -1 | grep -oE '(cov|ft): [0-9]+' | paste -sd ' ' || true)"
     seeds="$(find "$work/seeds/$target" -type f | wc -l)"
     corpus="$(find "$work/corpus/$target" -type f | wc -l)"
     findings="$(find "$work/artifacts" -name "$target-*" -type f | wc -l)"
