@@ -16,6 +16,7 @@ import Testing
         return paths.sorted()
     }
 
+    /// The bytes of a file in the package.
     static func bytes(_ path: String) throws -> [UInt8] {
         try [UInt8](Data(contentsOf: URL(fileURLWithPath: Paths.packageRoot + "/" + path)))
     }
@@ -28,6 +29,7 @@ import Testing
         return nil
     }
 
+    /// Every document parses, and its canonical bytes round-trip.
     @Test(arguments: documents())
     func everyDocumentRoundTripsCanonically(_ path: String) throws {
         let outcome = try CanonicalRoundTrip.check(Self.bytes(path))
@@ -39,6 +41,7 @@ import Testing
         #expect(canonical.first == UInt8(ascii: "{") || canonical.first == UInt8(ascii: "["))
     }
 
+    /// Every request and event keeps the request invariants, and the folder it is in is its verdict.
     @Test(arguments: documents())
     func everyRequestAndEventKeepsTheRequestInvariants(_ path: String) throws {
         guard let line = try Self.requestLine(path) else { return }
@@ -53,6 +56,7 @@ import Testing
         }
     }
 
+    /// The seeds start the request target at every stage: refusals, each op, and appends.
     @Test func theSeedsReachEveryStage() throws {
         let outcomes = try Self.documents().compactMap { path in try Self.requestLine(path).map { try RequestLineCheck.check($0) } }
         let appendable = outcomes.filter { if case .appendable = $0 { true } else { false } }

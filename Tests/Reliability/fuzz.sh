@@ -7,7 +7,8 @@
 #   Tests/Reliability/fuzz.sh [SECONDS_PER_TARGET]
 #
 # FUZZ_WORK=DIR keeps the corpus and crash inputs there (default: a new temporary directory);
-# FUZZ_ADDRESS=1 adds AddressSanitizer (built in .build/fuzz-address).
+# FUZZ_ADDRESS=1 adds AddressSanitizer (built in .build/fuzz-address); FUZZ_CONFIGURATION=debug
+# builds faster and runs slower (built in .build/fuzz-debug), as the test suite's short run does.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -18,16 +19,22 @@ if ! [[ "$seconds" =~ ^[1-9][0-9]*$ ]]; then
 fi
 targets=(fuzz-request-line fuzz-canonical-json)
 work="${FUZZ_WORK:-$(mktemp -d "${TMPDIR:-/tmp}/ledger-fuzz.XXXXXX")}"
+configuration="${FUZZ_CONFIGURATION:-release}"
 sanitizers=(--sanitize=fuzzer)
 build_path=.build/fuzz
+case "$configuration" in
+    release) ;;
+    debug) build_path+=-debug ;;
+    *) echo "FUZZ_CONFIGURATION must be release or debug, not $configuration" >&2; exit 2 ;;
+esac
 if [[ "${FUZZ_ADDRESS:-0}" == 1 ]]; then
     sanitizers+=(--sanitize=address)
-    build_path=.build/fuzz-address
+    build_path+=-address
 fi
 # The fuzz targets are declared only when LEDGER_FUZZ is set; their own build directory keeps
 # them apart from (and unblocked by) an ordinary build or test run, and a low priority lets the
 # tests running beside it (the test suite runs this script) keep the processor.
-build=(env LEDGER_FUZZ=1 nice -n 10 swift build -c release --scratch-path "$build_path" "${sanitizers[@]}")
+build=(env LEDGER_FUZZ=1 nice -n 10 swift build -c "$configuration" --scratch-path "$build_path" "${sanitizers[@]}")
 
 started=$SECONDS
 for target in "${targets[@]}"; do
@@ -38,7 +45,7 @@ for target in "${targets[@]}"; do
     }
 done
 bin="$("${build[@]}" --show-bin-path)"
-echo "fuzz: built ${targets[*]} (${sanitizers[*]}) in $((SECONDS - started)) s"
+echo "fuzz: built ${targets[*]} ($configuration, ${sanitizers[*]}) in $((SECONDS - started)) s"
 
 # Seeds: every schema example as a document; requests as they are and events wrapped in an
 # append, so that both targets start from inputs that reach deep into the rules.
