@@ -7,7 +7,7 @@
 #   Tests/Reliability/fuzz.sh [SECONDS_PER_TARGET]
 #
 # FUZZ_WORK=DIR keeps the corpus and crash inputs there (default: a new temporary directory);
-# FUZZ_ADDRESS=1 adds AddressSanitizer (built in .build/fuzz-address); FUZZ_CONFIGURATION=debug
+# FUZZ_ADDRESS=1 adds AddressSanitizer (built in .build/fuzz-address/TARGET); FUZZ_CONFIGURATION=debug
 # builds faster and runs slower (built in .build/fuzz-debug), as the test suite's short run does.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -19,6 +19,7 @@ if ! [[ "$seconds" =~ ^[1-9][0-9]*$ ]]; then
 fi
 targets=(fuzz-request-line fuzz-canonical-json)
 work="${FUZZ_WORK:-$(mktemp -d "${TMPDIR:-/tmp}/ledger-fuzz.XXXXXX")}"
+mkdir -p "$work"
 configuration="${FUZZ_CONFIGURATION:-release}"
 sanitizers=(--sanitize=fuzzer)
 build_path=.build/fuzz
@@ -34,17 +35,21 @@ fi
 # The fuzz targets are declared only when LEDGER_FUZZ is set; their own build directory keeps
 # them apart from (and unblocked by) an ordinary build or test run, and a low priority lets the
 # tests running beside it (the test suite runs this script) keep the processor.
-build=(env LEDGER_FUZZ=1 nice -n 10 swift build -c "$configuration" --scratch-path "$build_path" "${sanitizers[@]}")
-
 started=$SECONDS
+declare -A binary
 for target in "${targets[@]}"; do
+    scratch="$build_path"
+    # With AddressSanitizer, building a second product in the same directory rebuilds everything
+    # and leaves the Swift code without coverage counters; a directory per target avoids both.
+    if [[ "${FUZZ_ADDRESS:-0}" == 1 ]]; then scratch+="/$target"; fi
+    build=(env LEDGER_FUZZ=1 nice -n 10 swift build -c "$configuration" --scratch-path "$scratch" "${sanitizers[@]}")
     "${build[@]}" --product "$target" >"$work/build-$target.log" 2>&1 || {
         cat "$work/build-$target.log" >&2
         echo "fuzz: building $target failed" >&2
         exit 1
     }
+    binary[$target]="$("${build[@]}" --show-bin-path)/$target"
 done
-bin="$("${build[@]}" --show-bin-path)"
 echo "fuzz: built ${targets[*]} ($configuration, ${sanitizers[*]}) in $((SECONDS - started)) s"
 
 # Seeds: every schema example as a document; requests as they are and events wrapped in an
@@ -70,7 +75,7 @@ failed=0
 for target in "${targets[@]}"; do
     log="$work/$target.log"
     status=0
-    "$bin/$target" -max_total_time="$seconds" -max_len=8192 -timeout=10 -rss_limit_mb=2048 \
+    "${binary[$target]}" -max_total_time="$seconds" -max_len=8192 -timeout=10 -rss_limit_mb=2048 \
         -dict=Tests/Reliability/fuzz-json.dict -print_final_stats=1 \
         -artifact_prefix="$work/artifacts/$target-" \
         "$work/corpus/$target" "$work/seeds/$target" >"$log" 2>&1 || status=$?
