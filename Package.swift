@@ -104,6 +104,11 @@ let package = Package(
             ]
         ),
         .target(
+            name: "LedgerFuzzing",
+            dependencies: ["LedgerCore", "LedgerProtocol", "LedgerStore"],
+            path: "Tests/LedgerFuzzing"
+        ),
+        .target(
             name: "LedgerTestSupport",
             dependencies: ["LedgerCore", "LedgerClient", "LMDB"],
             path: "Tests/LedgerTestSupport"
@@ -131,9 +136,20 @@ let package = Package(
         ),
         .testTarget(
             name: "LedgerReliabilityTests",
-            dependencies: ["LedgerCore", "LedgerStore", "LedgerClient", "LedgerTestSupport", "ledger", "ledgerd", "ledger-stress"],
+            dependencies: [
+                "LedgerCore", "LedgerStore", "LedgerClient", "LedgerFuzzing", "LedgerTestSupport", "ledger", "ledgerd", "ledger-stress",
+            ],
             exclude: ["Resources"]
         ),
     ],
     swiftLanguageModes: [.v6]
 )
+
+// The libFuzzer targets exist only in a fuzzing build (`LEDGER_FUZZ=1 swift build --sanitize=fuzzer`,
+// as Tests/Reliability/fuzz.sh runs it): libFuzzer supplies their `main`, so an ordinary build
+// could not link them.
+if Context.environment["LEDGER_FUZZ"] != nil {
+    for name in ["fuzz-request-line", "fuzz-canonical-json"] {
+        package.targets.append(.executableTarget(name: name, dependencies: ["LedgerFuzzing"], path: "Tests/Fuzz/\(name)"))
+    }
+}

@@ -97,7 +97,7 @@ public enum ResponseDecoder {
         guard case .object(let detail)? = object["error"] else { throw fault("error", "error must be an object") }
         try only(detail, ["code", "message", "index", "field", "seq"])
         guard case .string(let code)? = detail["code"], isCode(code) else {
-            throw fault("error.code", "error.code must be lower-case letters and underscores")
+            throw fault("error.code", "error.code must be lower-case letters, digits and underscores, starting with a letter")
         }
         guard case .string(let message)? = detail["message"], !message.isEmpty else {
             throw fault("error.message", "error.message must be a non-empty string")
@@ -113,9 +113,12 @@ public enum ResponseDecoder {
         return error
     }
 
+    /// Whether `code` is written as the daemon writes its codes: `[a-z][a-z0-9_]*` (`invalid_utf8` has a digit).
     private static func isCode(_ code: String) -> Bool {
         guard let first = code.utf8.first, first >= UInt8(ascii: "a"), first <= UInt8(ascii: "z") else { return false }
-        return code.utf8.allSatisfy { ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z")) || $0 == UInt8(ascii: "_") }
+        return code.utf8.allSatisfy {
+            ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z")) || ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) || $0 == UInt8(ascii: "_")
+        }
     }
 
     private static func only(_ object: JSONObject, _ keys: [String]) throws(ValidationError) {
