@@ -96,15 +96,14 @@ import Testing
                     return ids
                 }
             }
-            group.addTask {
-                // Kill in the middle of the appends: once some are acknowledged, while more are in flight.
+            // Kill in the middle of the appends: once some are acknowledged, while more are in flight.
+            // A thread of its own: the writers' blocking calls may hold every thread of the task pool.
+            let pid = daemon.process.processIdentifier
+            Thread {
                 let deadline = ContinuousClock.now + .seconds(60)
-                while acknowledgements.value < 200 && ContinuousClock.now < deadline {
-                    try await Task.sleep(for: .milliseconds(5))
-                }
-                kill(daemon.process.processIdentifier, SIGKILL)
-                return []
-            }
+                while acknowledgements.value < 200 && ContinuousClock.now < deadline { usleep(2_000) }
+                kill(pid, SIGKILL)
+            }.start()
             var all: [String] = []
             for try await ids in group { all += ids }
             return all
