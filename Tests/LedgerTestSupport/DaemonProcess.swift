@@ -42,6 +42,10 @@ public final class DaemonProcess: @unchecked Sendable {
         var env = ProcessInfo.processInfo.environment
         for key in ["NOTIFY_SOCKET", "LISTEN_FDS", "LISTEN_PID", "WATCHDOG_USEC", "WATCHDOG_PID"] { env[key] = nil }
         for (key, value) in environment { env[key] = value }
+        // Readiness is awaited as systemd awaits it, from READY=1, unless the test listens itself:
+        // a probing connection would be counted by the daemon, perhaps only after the test's own.
+        let readiness = env["NOTIFY_SOCKET"] == nil ? try DatagramReceiver(filePath: ()) : nil
+        if let readiness { env["NOTIFY_SOCKET"] = readiness.notifyPath }
         process.environment = env
         if !FileManager.default.fileExists(atPath: logFile) {
             _ = FileManager.default.createFile(atPath: logFile, contents: nil)
@@ -52,11 +56,27 @@ public final class DaemonProcess: @unchecked Sendable {
         process.standardOutput = log
         try process.run()
         self.process = process
-        try waitUntilServing()
+        if let readiness {
+            try waitUntilReady(readiness)
+        } else {
+            try waitUntilServing()
+        }
+    }
+
+    /// Waits (at most 20 s) for READY=1 on `readiness`.
+    private func waitUntilReady(_ readiness: DatagramReceiver) throws {
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline {
+            if let message = readiness.receive(), message.split(separator: "\n").contains("READY=1") { return }
+            guard process.isRunning else {
+                throw DaemonFailure(message: "ledgerd exited with status \(process.terminationStatus): \(log)")
+            }
+        }
+        throw DaemonFailure(message: "ledgerd did not say READY=1: \(log)")
     }
 
     /// Waits until the socket accepts a connection (at most 20 s).
-    public func waitUntilServing() throws {
+    private func waitUntilServing() throws {
         let deadline = Date().addingTimeInterval(20)
         while Date() < deadline {
             if Self.canConnect(socket) { return }
