@@ -8,6 +8,7 @@ public struct ProtocolError: Error, Sendable, CustomStringConvertible {
         case invalidRequest = "invalid_request"
         case forbidden
         case tooManyConnections = "too_many_connections"
+        case connectionEvicted = "connection_evicted"
         case subscriberLagging = "subscriber_lagging"
         case chainBroken = "chain_broken"
         case shuttingDown = "shutting_down"

@@ -1,101 +1,216 @@
 import LedgerSystemd
 import NIOCore
-import Synchronization
+import NIOExtras
 
-/// An accepted connection: its channel, who is at the other end, and what it is doing.
+/// An accepted connection: its channel, who is at the other end, and whether it may append.
 struct Connection: Sendable {
-    let channel: NIOAsyncChannel<RequestFrame, ByteBuffer>
+    let channel: NIOAsyncChannel<RequestFrame, ResponsePart>
     let peer: PeerCredentials?
-    let state: ConnectionState
-    /// Over the connection limit: told so and closed.
-    let refused: Bool
+    let mayWrite: Bool
 }
 
-/// What a connection is doing, shared between its task, its line decoder, its idle timer and the
-/// shutdown: on shutdown a connection closes only once it has answered every request it has
-/// received, including one whose bytes were still arriving.
-final class ConnectionState: Sendable {
-    private struct Flags {
-        /// A request is being answered.
-        var busy = false
-        /// Complete lines decoded but not yet taken by the connection's task.
-        var queued = 0
-        /// Part of a line has arrived.
-        var receiving = false
-        var subscribed = false
-        var closing = false
+/// What a connection's task writes: the bytes of an answer, and the news that an answer is
+/// complete or that the connection now follows the log.
+public enum ResponsePart: Sendable {
+    /// Bytes of the answer being sent.
+    case bytes(ByteBuffer)
+    /// The answer to one request is complete.
+    case answered
+    /// The connection has subscribed: it now streams events until it closes.
+    case subscribed
+}
 
-        var isQuiet: Bool { !busy && queued == 0 && !receiving }
+/// Told to a connection chosen to make room for a new one; it says so in one line and closes once
+/// it has answered what it is answering.
+struct EvictionEvent: Sendable {
+    let notice: ByteBuffer
+}
+
+/// The rules of one connection's life, apart from any I/O: which requests it has yet to answer,
+/// and when it should close. A connection closes
+/// - once it has answered everything it received, after its client shut down its sending side
+///   (half-close: `echo … | socat`, `nc -N`), so every request gets its answer;
+/// - once it has answered everything, including a request whose bytes were still arriving, when
+///   the daemon shuts down (a subscription closes at once);
+/// - when it has been idle for the idle timeout, unless it is answering or subscribed;
+/// - when it is evicted to make room, after a one-line notice, once it has answered what it had.
+struct ConnectionStateMachine {
+    /// What the handler should do next.
+    enum Action: Equatable {
+        case nothing
+        /// Close once every byte written so far is written.
+        case closeAfterWrites
+        /// Write the eviction notice, then close once it is written.
+        case noticeThenClose
+        /// Close now.
+        case closeNow
     }
 
-    private let flags = Mutex(Flags())
-    let channel: Channel
+    /// Requests received and not yet answered.
+    private(set) var unanswered = 0
+    /// Part of a line has arrived.
+    private(set) var receiving = false
+    private(set) var subscribed = false
+    private var inputClosed = false
+    private var quiescing = false
+    private var evicted = false
+    private var closing = false
 
-    init(channel: Channel) {
-        self.channel = channel
+    /// Whether it is answering nothing and holds no part of a request: it may be evicted.
+    var isQuiet: Bool { unanswered == 0 && !receiving && !subscribed }
+
+    /// A complete request line arrived: true when it is to be answered (an evicted connection
+    /// answers nothing new).
+    mutating func requestReceived() -> Bool {
+        if evicted || closing { return false }
+        unanswered += 1
+        return true
     }
 
-    /// The decoder delivered a complete line.
-    func lineDecoded() { flags.withLock { $0.queued += 1 } }
-
-    /// The decoder holds (or no longer holds) part of a line.
-    func partialLine(_ receiving: Bool) {
-        let closeNow = flags.withLock { flags -> Bool in
-            flags.receiving = receiving
-            return flags.closing && flags.isQuiet
-        }
-        if closeNow { channel.close(promise: nil) }
+    /// Part of a line is (or is no longer) held by the line decoder.
+    mutating func partialLine(_ held: Bool) -> Action {
+        receiving = held
+        return closeIfDone()
     }
 
-    /// Marks a request as taken up.
-    func begin() {
-        flags.withLock { flags in
-            flags.queued = max(0, flags.queued - 1)
-            flags.busy = true
-        }
+    /// The answer to one request is complete.
+    mutating func answered() -> Action {
+        unanswered = max(0, unanswered - 1)
+        return closeIfDone()
     }
 
-    /// Marks the request as answered; true when the connection should now close.
-    func end() -> Bool {
-        flags.withLock { flags in
-            flags.busy = false
-            return flags.closing && flags.isQuiet
-        }
+    /// The connection streams events from now on.
+    mutating func subscribe() -> Action {
+        subscribed = true
+        return quiescing ? close(.closeNow) : .nothing
     }
 
-    func subscribe() { flags.withLock { $0.subscribed = true } }
+    /// The client shut down its sending side.
+    mutating func inputEnded() -> Action {
+        inputClosed = true
+        receiving = false
+        return closeIfDone()
+    }
 
-    var isSubscribed: Bool { flags.withLock { $0.subscribed } }
+    /// The daemon is shutting down.
+    mutating func quiesce() -> Action {
+        quiescing = true
+        if subscribed { return close(.closeNow) }
+        return closeIfDone()
+    }
 
-    /// False once the client went away or the daemon is shutting the connection down.
-    var isOpen: Bool { channel.isActive && !flags.withLock { $0.closing } }
+    /// The connection was chosen to make room.
+    mutating func evict() -> Action {
+        evicted = true
+        return closeIfDone()
+    }
 
-    /// Asks the connection to close once it has answered everything it has received.
-    func shutDown() {
-        let closeNow = flags.withLock { flags -> Bool in
-            flags.closing = true
-            return flags.isQuiet || flags.subscribed
-        }
-        if closeNow { channel.close(promise: nil) }
+    /// Nothing arrived for the idle timeout.
+    mutating func idle() -> Action {
+        unanswered == 0 && !subscribed ? close(.closeNow) : .nothing
+    }
+
+    private mutating func closeIfDone() -> Action {
+        guard !closing, unanswered == 0, !subscribed || quiescing else { return .nothing }
+        if evicted { return close(.noticeThenClose) }
+        if inputClosed || (quiescing && !receiving) { return close(.closeAfterWrites) }
+        return .nothing
+    }
+
+    private mutating func close(_ action: Action) -> Action {
+        if closing { return .nothing }
+        closing = true
+        return action
     }
 }
 
-/// Closes a connection that has sent nothing for the idle timeout, unless it is subscribed.
-final class IdleConnectionCloser: ChannelInboundHandler, Sendable {
+/// One connection's handler, between the line decoder and the connection's task: it carries the
+/// requests in and the answers out, and closes the connection when `ConnectionStateMachine` says.
+/// Everything it holds is touched only on the connection's event loop.
+final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = RequestFrame
     typealias InboundOut = RequestFrame
+    typealias OutboundIn = ResponsePart
+    typealias OutboundOut = ByteBuffer
 
-    let state: ConnectionState
+    private var machine = ConnectionStateMachine()
+    private var lastWrite: EventLoopFuture<Void>?
+    private var eviction: ByteBuffer?
+    private let seat: ConnectionSeat?
 
-    init(state: ConnectionState) {
-        self.state = state
+    /// A handler reporting whether the connection is quiet to `seat`, the connection's place in the roster.
+    init(seat: ConnectionSeat?) {
+        self.seat = seat
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard machine.requestReceived() else { return }
+        seat?.quiet(false)
+        context.fireChannelRead(data)
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if event is IdleStateHandler.IdleStateEvent {
-            if !state.isSubscribed { context.close(promise: nil) }
+        switch event {
+        case let partial as PartialLineEvent:
+            perform(machine.partialLine(partial.held), context)
+        case ChannelEvent.inputClosed:
+            // Not passed on: the connection's task would end with the stream and close the
+            // connection before its last answers were written.
+            perform(machine.inputEnded(), context)
+        case is ChannelShouldQuiesceEvent:
+            perform(machine.quiesce(), context)
+        case let eviction as EvictionEvent:
+            self.eviction = eviction.notice
+            perform(machine.evict(), context)
+        case let idle as IdleStateHandler.IdleStateEvent where idle == .read:
+            perform(machine.idle(), context)
+        default:
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        switch unwrapOutboundIn(data) {
+        case .bytes(let buffer):
+            let written = context.eventLoop.makePromise(of: Void.self)
+            context.write(wrapOutboundOut(buffer), promise: written)
+            written.futureResult.cascade(to: promise)
+            lastWrite = written.futureResult
+        case .answered:
+            promise?.succeed()
+            perform(machine.answered(), context)
+        case .subscribed:
+            promise?.succeed()
+            perform(machine.subscribe(), context)
+        }
+    }
+
+    private func perform(_ action: ConnectionStateMachine.Action, _ context: ChannelHandlerContext) {
+        seat?.quiet(machine.isQuiet)
+        switch action {
+        case .nothing:
+            return
+        case .closeNow:
+            context.close(promise: nil)
+        case .closeAfterWrites:
+            closeAfterWrites(context)
+        case .noticeThenClose:
+            if let notice = eviction {
+                let written = context.eventLoop.makePromise(of: Void.self)
+                context.writeAndFlush(wrapOutboundOut(notice), promise: written)
+                lastWrite = written.futureResult
+            }
+            closeAfterWrites(context)
+        }
+    }
+
+    private func closeAfterWrites(_ context: ChannelHandlerContext) {
+        context.flush()
+        guard let lastWrite else {
+            context.close(promise: nil)
             return
         }
-        context.fireUserInboundEventTriggered(event)
+        let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
+        lastWrite.whenComplete { _ in bound.value.close(promise: nil) }
     }
 }

@@ -7,6 +7,7 @@ import LedgerStore
 import LedgerSystemd
 import Logging
 import NIOCore
+import NIOExtras
 import NIOPosix
 import ServiceLifecycle
 import Synchronization
@@ -24,7 +25,9 @@ public final class LedgerDaemon: Service, Sendable {
     /// The single writer (group commit).
     public let writer: AppendWriter
     private let statistics = ServerStatistics()
-    private let connections = Mutex<[ObjectIdentifier: ConnectionState]>([:])
+    private let roster: ConnectionRoster
+    /// The pool every store read runs on, shared fairly between users.
+    public let reads: ReadScheduler
     private let serving = Atomic<Bool>(false)
 
     /// Whether the socket is listening and READY=1 was sent.
@@ -38,6 +41,8 @@ public final class LedgerDaemon: Service, Sendable {
         self.notifier = notifier
         feed = CommitFeed(head: try log.head().seq)
         writer = AppendWriter(log: log, feed: feed)
+        roster = ConnectionRoster(limits: configuration.connectionLimits)
+        reads = ReadScheduler(threads: configuration.readThreads)
         // Extending a chain whose newest link is damaged would seal the damage in: refuse writes.
         if case .broken(let seq, let reason) = try log.verifyHead() {
             writesRefused = ProtocolError(
@@ -55,7 +60,8 @@ public final class LedgerDaemon: Service, Sendable {
 
     /// Serves until graceful shutdown.
     public func run() async throws {
-        let server = try await bind()
+        let quiescing = ServerQuiescingHelper(group: MultiThreadedEventLoopGroup.singleton)
+        let server = try await bind(quiescing)
         let head = feed.head
         if let refusal = writesRefused {
             try? notifier?.ready(status: "serving \(head) events, reads only: the chain is broken at seq \(refusal.seq ?? 0)")
@@ -64,15 +70,18 @@ public final class LedgerDaemon: Service, Sendable {
             try? notifier?.ready(status: "serving \(head) events")
         }
         serving.store(true, ordering: .releasing)
-        logger.info("ready", metadata: ["events": "\(head)", "socket": "\(describe(configuration.listener))"])
+        logger.info("ready", metadata: [
+            "events": "\(head)", "socket": "\(describe(configuration.listener))", "read_threads": "\(reads.threads)",
+        ])
         let handler = RequestHandler(
-            log: log, writer: writer, feed: feed, statistics: statistics, configuration: configuration,
-            daemonUID: getuid(), writesRefused: writesRefused, logger: logger
+            log: log, writer: writer, feed: feed, reads: reads, statistics: statistics, configuration: configuration,
+            writesRefused: writesRefused, logger: logger
         )
         try await withGracefulShutdownHandler {
             try await withThrowingDiscardingTaskGroup { group in
                 try await server.executeThenClose { inbound in
-                    for try await connection in inbound {
+                    for try await accepted in inbound {
+                        guard let connection = accepted else { continue }
                         group.addTask { await self.serve(connection, handler) }
                     }
                 }
@@ -81,10 +90,10 @@ public final class LedgerDaemon: Service, Sendable {
             try? self.notifier?.stopping()
             try? self.notifier?.status("stopping: answering \(self.statistics.connections) connections")
             self.logger.info("shutting down", metadata: ["connections": "\(self.statistics.connections)"])
-            server.channel.close(promise: nil)
-            let open = self.connections.withLock { Array($0.values) }
-            for connection in open { connection.shutDown() }
+            // Stops accepting, then lets each connection finish what it is answering and close.
+            quiescing.initiateShutdown(promise: nil)
         }
+        await reads.shutDown()
         logger.info("stopped", metadata: ["appends": "\(statistics.appends)"])
     }
 
@@ -95,29 +104,50 @@ public final class LedgerDaemon: Service, Sendable {
         }
     }
 
-    private func bind() async throws -> NIOAsyncChannel<Connection, Never> {
+    private func bind(_ quiescing: ServerQuiescingHelper) async throws -> NIOAsyncChannel<Connection?, Never> {
         let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 256)
-        let initializer: @Sendable (Channel) -> EventLoopFuture<Connection> = { [configuration, statistics] channel in
-            let open = statistics.connectionOpened()
-            channel.closeFuture.whenComplete { _ in
-                statistics.connectionClosed()
-                self.connections.withLock { _ = $0.removeValue(forKey: ObjectIdentifier(channel)) }
+            .serverChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(quiescing.makeServerChannelHandler(channel: channel))
+                }
             }
+            // A client that shuts down its sending side still gets its answers (ConnectionHandler).
+            .childChannelOption(.allowRemoteHalfClosure, value: true)
+        let initializer: @Sendable (Channel) -> EventLoopFuture<Connection?> = { [configuration, statistics, roster, logger] channel in
+            statistics.connectionOpened()
+            channel.closeFuture.whenComplete { _ in statistics.connectionClosed() }
             return PeerIdentity.read(from: channel).flatMapThrowing { peer in
-                let state = ConnectionState(channel: channel)
-                self.connections.withLock { $0[ObjectIdentifier(channel)] = state }
-                let sync = channel.pipeline.syncOperations
-                try sync.addHandler(ByteToMessageHandler(LineFrameDecoder(maximumLength: configuration.maximumLineLength, state: state)))
-                try sync.addHandler(IdleStateHandler(readTimeout: TimeAmount.nanoseconds(
-                    Int64(configuration.idleTimeout.components.seconds) * 1_000_000_000
-                )))
-                try sync.addHandler(IdleConnectionCloser(state: state))
-                let asyncChannel = try NIOAsyncChannel<RequestFrame, ByteBuffer>(
-                    wrappingChannelSynchronously: channel,
-                    configuration: .init(inboundType: RequestFrame.self, outboundType: ByteBuffer.self)
-                )
-                return Connection(channel: asyncChannel, peer: peer, state: state, refused: open > configuration.maximumConnections)
+                let writer = peer.map { WritePolicy(daemonUID: getuid(), writersGroup: configuration.writersGroup).mayWrite($0) } ?? false
+                switch roster.admit(channel, user: peer?.uid, writer: writer) {
+                case .refused(let error):
+                    logger.notice("connection refused", metadata: ["uid": "\(peer?.uid.description ?? "?")", "reason": "\(error.message)"])
+                    channel.writeAndFlush(ByteBuffer(bytes: ResponseLine.bytes(error.json))).whenComplete { _ in
+                        channel.close(promise: nil)
+                    }
+                    return nil
+                case .admitted(let seat, let evicting):
+                    channel.closeFuture.whenComplete { _ in seat.release() }
+                    if let evicting {
+                        logger.info("connection evicted to make room", metadata: ["for_uid": "\(peer?.uid.description ?? "?")"])
+                        let notice = ByteBuffer(bytes: ResponseLine.bytes(ProtocolError(
+                            .connectionEvicted,
+                            "closed to make room for a new connection: every connection was taken and this one was idle longest; reconnect when you need to"
+                        ).json))
+                        evicting.pipeline.fireUserInboundEventTriggered(EvictionEvent(notice: notice))
+                    }
+                    let sync = channel.pipeline.syncOperations
+                    try sync.addHandler(ByteToMessageHandler(LineFrameDecoder(maximumLength: configuration.maximumLineLength)))
+                    try sync.addHandler(IdleStateHandler(readTimeout: TimeAmount.nanoseconds(
+                        Int64(configuration.idleTimeout.components.seconds) * 1_000_000_000
+                    )))
+                    try sync.addHandler(ConnectionHandler(seat: seat))
+                    let asyncChannel = try NIOAsyncChannel<RequestFrame, ResponsePart>(
+                        wrappingChannelSynchronously: channel,
+                        configuration: .init(inboundType: RequestFrame.self, outboundType: ResponsePart.self)
+                    )
+                    return Connection(channel: asyncChannel, peer: peer, mayWrite: writer)
+                }
             }
         }
         switch configuration.listener {
@@ -135,23 +165,9 @@ public final class LedgerDaemon: Service, Sendable {
     private func serve(_ connection: Connection, _ handler: RequestHandler) async {
         do {
             try await connection.channel.executeThenClose { inbound, outbound in
-                if connection.refused {
-                    logger.warning("connection refused", metadata: ["limit": "\(configuration.maximumConnections)"])
-                    var bytes: [UInt8] = []
-                    CanonicalJSON.encode(ProtocolError(
-                        .tooManyConnections,
-                        "the daemon serves at most \(configuration.maximumConnections) connections at once; try again later"
-                    ).json, sortKeys: false, into: &bytes)
-                    bytes.append(UInt8(ascii: "\n"))
-                    try await outbound.write(ByteBuffer(bytes: bytes))
-                    return
-                }
                 for try await frame in inbound {
-                    connection.state.begin()
-                    let next = try await handler.respond(
-                        to: frame, peer: connection.peer, state: connection.state, outbound: outbound
-                    )
-                    if connection.state.end() || next == .close { return }
+                    let next = try await handler.respond(to: frame, from: connection, outbound: outbound)
+                    if next == .close { return }
                 }
             }
         } catch {

@@ -8,22 +8,27 @@ public enum RequestFrame: Sendable {
     case tooLong(Int)
 }
 
+/// Sent on by the line decoder when it starts or stops holding part of a line: a connection shutting
+/// down waits for a request whose bytes are still arriving.
+struct PartialLineEvent: Sendable {
+    let held: Bool
+}
+
 /// Splits a byte stream into newline-terminated lines of at most `maximumLength` bytes;
 /// a longer line is discarded as it arrives (never buffered whole) and reported.
 struct LineFrameDecoder: ByteToMessageDecoder {
     typealias InboundOut = RequestFrame
 
     let maximumLength: Int
-    let state: ConnectionState
+    private var holdingPartialLine = false
     private var discarding = false
     private var discarded = 0
     /// How far into the buffered partial line the search for its newline has got, so a long
     /// line arriving in many reads is scanned once, not once per read.
     private var scanned = 0
 
-    init(maximumLength: Int, state: ConnectionState) {
+    init(maximumLength: Int) {
         self.maximumLength = maximumLength
-        self.state = state
     }
 
     mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
@@ -36,7 +41,7 @@ struct LineFrameDecoder: ByteToMessageDecoder {
                 buffer.moveReaderIndex(to: buffer.writerIndex)
                 scanned = 0
             }
-            state.partialLine(true)
+            report(holding: true, context)
             return .needMoreData
         }
         scanned = 0
@@ -58,10 +63,15 @@ struct LineFrameDecoder: ByteToMessageDecoder {
         return .continue
     }
 
-    private func deliver(_ frame: RequestFrame, _ buffer: ByteBuffer, _ context: ChannelHandlerContext) {
-        state.lineDecoded()
-        state.partialLine(buffer.readableBytes > 0)
+    private mutating func deliver(_ frame: RequestFrame, _ buffer: ByteBuffer, _ context: ChannelHandlerContext) {
         context.fireChannelRead(wrapInboundOut(frame))
+        report(holding: buffer.readableBytes > 0, context)
+    }
+
+    private mutating func report(holding: Bool, _ context: ChannelHandlerContext) {
+        guard holding != holdingPartialLine else { return }
+        holdingPartialLine = holding
+        context.fireUserInboundEventTriggered(PartialLineEvent(held: holding))
     }
 
     mutating func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) throws -> DecodingState {

@@ -6,16 +6,22 @@ import LedgerSystemd
 import NIOCore
 
 /// Answers the requests of one connection, in order, writing each response as it is ready.
+///
+/// `ping` and appends are answered without touching the read pool; every store read runs there
+/// (`ReadScheduler`), charged to the user of the connection that asked, long walks a slice at a time.
 struct RequestHandler {
     let log: EventLog
     let writer: AppendWriter
     let feed: CommitFeed
+    let reads: ReadScheduler
     let statistics: ServerStatistics
     let configuration: ServerConfiguration
-    let daemonUID: UInt32
     /// Why every append is refused (a broken chain), if it is.
     let writesRefused: ProtocolError?
     let logger: Logger
+
+    /// Events a slice of `verify` checks before its thread goes back to the pool.
+    static let verifySlice = 10_000
 
     /// What the connection should do after a request.
     enum Next {
@@ -23,11 +29,16 @@ struct RequestHandler {
         case close
     }
 
-    /// Answers one frame.
-    func respond(
-        to frame: RequestFrame, peer: PeerCredentials?, state: ConnectionState,
-        outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
-    ) async throws -> Next {
+    typealias Outbound = NIOAsyncChannelOutboundWriter<ResponsePart>
+
+    /// Answers one frame, then marks the answer complete.
+    func respond(to frame: RequestFrame, from connection: Connection, outbound: Outbound) async throws -> Next {
+        let next = try await answer(frame, connection, outbound)
+        if next == .keepReading { try await outbound.write(.answered) }
+        return next
+    }
+
+    private func answer(_ frame: RequestFrame, _ connection: Connection, _ outbound: Outbound) async throws -> Next {
         let request: Request
         switch parse(frame) {
         case .failure(let error):
@@ -36,7 +47,9 @@ struct RequestHandler {
         case .success(let parsed):
             request = parsed
         }
-        if request.writes && !mayWrite(peer) {
+        let peer = connection.peer
+        let user = peer?.uid
+        if request.writes && !connection.mayWrite {
             logger.notice("append refused", metadata: [
                 "uid": "\(peer?.uid ?? 0)", "user": "\(peer.flatMap { PeerCredentials.userName($0.uid) } ?? "?")",
                 "pid": "\(peer?.pid ?? 0)",
@@ -55,32 +68,73 @@ struct RequestHandler {
         case .append(let values):
             try await send(append(values), outbound)
         case .at(let date, let department, let knownAt, let knownAtText):
-            try await sendAt(date, department: department, knownAt: knownAt, knownAtText: knownAtText, outbound)
+            let cost: ReadCost = department == nil ? .expensive(.wholeLedgerAt) : .cheap
+            try await write(read(for: user, cost: cost) { [log] in
+                let result = try log.at(date, department: department, knownAt: knownAt, knownAtText: knownAtText)
+                // Written straight to bytes: a whole-ledger answer is thousands of lines.
+                var bytes = Array(#"{"ok":true,"result":"#.utf8)
+                AtJSON.encode(result, into: &bytes)
+                bytes.append(contentsOf: "}\n".utf8)
+                return bytes
+            }, outbound)
         case .history(let line):
-            try await send(answer {
-                ok([("events", .array(try log.history(of: line).map(\.json)))])
+            try await write(read(for: user, cost: .cheap) { [log] in
+                ResponseLine.bytes(Self.ok([("events", .array(try log.history(of: line).map(\.json)))]))
             }, outbound)
         case .export(let fromSeq):
-            try await export(from: fromSeq, outbound)
+            try await export(from: fromSeq, for: user, outbound)
         case .subscribe(let fromSeq):
-            state.subscribe()
-            try await subscribe(from: fromSeq, state: state, outbound)
+            try await outbound.write(.subscribed)
+            try await subscribe(from: fromSeq, for: user, channel: connection.channel.channel, outbound)
             return .close
         case .verify:
-            try await send(answer {
-                switch try log.verify() {
-                case .intact(let count, let head):
-                    return ok([("intact", .bool(true)), ("count", .integer(Int64(count))), ("head", .string(Hex.string(head)))])
-                case .broken(let seq, let reason):
-                    return ProtocolError(.chainBroken, "the chain is broken at seq \(seq): \(reason)", seq: seq).json
-                }
-            }, outbound)
+            try await send(verify(for: user), outbound)
         case .stats:
-            try await send(answer { try stats() }, outbound)
+            try await write(read(for: user, cost: .cheap) { [self] in ResponseLine.bytes(try stats()) }, outbound)
         case .ping:
-            try await send(ok([("pong", .bool(true))]), outbound)
+            try await send(Self.ok([("pong", .bool(true))]), outbound)
         }
         return .keepReading
+    }
+
+    /// Runs a store read on the read pool, turning a store failure into its error line.
+    private func read(for user: ReadScheduler.User, cost: ReadCost, _ body: @escaping @Sendable () throws -> [UInt8]) async -> [UInt8] {
+        do {
+            return try await reads.run(for: user, cost: cost, body)
+        } catch let error as StoreError {
+            logger.error("read failed", metadata: ["error": "\(error)"])
+            return ResponseLine.bytes(ProtocolError(error).json)
+        } catch {
+            return ResponseLine.bytes(ProtocolError(.internal, "\(error)").json)
+        }
+    }
+
+    /// Walks the chain a slice at a time, each slice a turn on the read pool.
+    private func verify(for user: ReadScheduler.User) async -> JSONValue {
+        var walk = ChainWalk()
+        do {
+            while true {
+                let (advanced, outcome) = try await reads.run(for: user, cost: .expensive(.verify)) { [log, walk] in
+                    var next = walk
+                    let outcome = try log.verify(&next, atMost: Self.verifySlice)
+                    return (next, outcome)
+                }
+                walk = advanced
+                switch outcome {
+                case nil:
+                    continue
+                case .intact(let count, let head)?:
+                    return Self.ok([("intact", .bool(true)), ("count", .integer(Int64(count))), ("head", .string(Hex.string(head)))])
+                case .broken(let seq, let reason)?:
+                    return ProtocolError(.chainBroken, "the chain is broken at seq \(seq): \(reason)", seq: seq).json
+                }
+            }
+        } catch let error as StoreError {
+            logger.error("read failed", metadata: ["error": "\(error)"])
+            return ProtocolError(error).json
+        } catch {
+            return ProtocolError(.internal, "\(error)").json
+        }
     }
 
     private func parse(_ frame: RequestFrame) -> Result<Request, ProtocolError> {
@@ -110,11 +164,6 @@ struct RequestHandler {
         }
     }
 
-    private func mayWrite(_ peer: PeerCredentials?) -> Bool {
-        guard let peer else { return false }
-        return WritePolicy(daemonUID: daemonUID, writersGroup: configuration.writersGroup).mayWrite(peer)
-    }
-
     private func append(_ values: [JSONValue]) async -> JSONValue {
         let pending: [PendingEvent]
         do {
@@ -125,7 +174,7 @@ struct RequestHandler {
         switch await writer.append(pending) {
         case .success(let report):
             statistics.appendAcknowledged()
-            return ok([
+            return Self.ok([
                 ("first_seq", report.firstSeq.map { .integer(Int64($0)) } ?? .null),
                 ("last_seq", report.lastSeq.map { .integer(Int64($0)) } ?? .null),
                 ("appended", .integer(Int64(report.appended))),
@@ -137,27 +186,26 @@ struct RequestHandler {
         }
     }
 
-    /// Streams the stored events from `fromSeq` up to the head as it was when asked, page by page.
-    private func export(from fromSeq: UInt64, _ outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>) async throws {
+    /// Streams the stored events from `fromSeq` up to the head as it was when asked, a page at a
+    /// time, each page a turn on the read pool.
+    private func export(from fromSeq: UInt64, for user: ReadScheduler.User, _ outbound: Outbound) async throws {
         let last = feed.head
         var next = max(fromSeq, 1)
         var count = 0
         while next <= last {
-            let page = try eventPage(from: next, through: last)
+            let page = try await eventPage(from: next, through: last, for: user, cost: .expensive(.export))
             guard let lastSeq = page.lastSeq else { break }
-            try await outbound.write(page.bytes)
+            try await outbound.write(.bytes(page.bytes))
             count += page.count
             next = lastSeq + 1
         }
-        try await send(ok([("done", .bool(true)), ("count", .integer(Int64(count)))]), outbound)
+        try await send(Self.ok([("done", .bool(true)), ("count", .integer(Int64(count)))]), outbound)
     }
 
     /// Streams every event from `fromSeq`, then each new one as it commits, exactly once and in order.
-    private func subscribe(
-        from fromSeq: UInt64, state: ConnectionState, _ outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
-    ) async throws {
+    private func subscribe(from fromSeq: UInt64, for user: ReadScheduler.User, channel: Channel, _ outbound: Outbound) async throws {
         var next = max(fromSeq, 1)
-        while !Task.isCancelled && state.isOpen {
+        while !Task.isCancelled && channel.isActive {
             let head = feed.head
             if head >= next && head - next >= configuration.maximumSubscriberLag {
                 logger.notice("subscriber dropped", metadata: ["behind": "\(head - next + 1)"])
@@ -169,9 +217,11 @@ struct RequestHandler {
                 return
             }
             while next <= head {
-                let page = try eventPage(from: next, through: head)
+                // Pages far behind the head are catch-up, queued as the long walk they are.
+                let cost: ReadCost = head - next >= 1000 ? .expensive(.catchUp) : .cheap
+                let page = try await eventPage(from: next, through: head, for: user, cost: cost)
                 guard let lastSeq = page.lastSeq else { break }
-                guard try await write(page.bytes, within: configuration.subscriberWriteTimeout, closing: state.channel, outbound) else {
+                guard try await write(page.bytes, within: configuration.subscriberWriteTimeout, closing: channel, outbound) else {
                     // Its socket stayed full: it is not reading, and cannot be told.
                     logger.notice("subscriber dropped", metadata: ["reason": "not reading", "next_seq": "\(next)"])
                     return
@@ -185,13 +235,12 @@ struct RequestHandler {
     /// Writes `bytes`, or after `limit` closes `channel` (which ends the stuck write): false when
     /// the client did not take them in time.
     private func write(
-        _ bytes: ByteBuffer, within limit: Duration, closing channel: Channel,
-        _ outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
+        _ bytes: ByteBuffer, within limit: Duration, closing channel: Channel, _ outbound: Outbound
     ) async throws -> Bool {
         try await withThrowingTaskGroup(of: Bool.self) { group in
             group.addTask {
                 do {
-                    try await outbound.write(bytes)
+                    try await outbound.write(.bytes(bytes))
                     return true
                 } catch {
                     return false
@@ -211,23 +260,27 @@ struct RequestHandler {
     /// Up to 1000 events as `{"event":…}` lines, and no more than about 64 KiB of them: a client that
     /// stops reading holds its page in the daemon (the write waits for the socket), so the page
     /// size, not the size of the events, bounds what each such client costs.
-    private func eventPage(from first: UInt64, through last: UInt64) throws -> (bytes: ByteBuffer, count: Int, lastSeq: UInt64?) {
-        var bytes: [UInt8] = []
-        var count = 0
-        let limit = Int(min(1000, last - first + 1))
-        try log.export(fromSeq: first, limit: limit, maximumBytes: 64 << 10) { line in
-            bytes += Array(#"{"event":"#.utf8)
-            bytes += line
-            bytes += [UInt8(ascii: "}"), UInt8(ascii: "\n")]
-            count += 1
+    private func eventPage(
+        from first: UInt64, through last: UInt64, for user: ReadScheduler.User, cost: ReadCost
+    ) async throws -> (bytes: ByteBuffer, count: Int, lastSeq: UInt64?) {
+        try await reads.run(for: user, cost: cost) { [log] in
+            var bytes: [UInt8] = []
+            var count = 0
+            let limit = Int(min(1000, last - first + 1))
+            try log.export(fromSeq: first, limit: limit, maximumBytes: 64 << 10) { line in
+                bytes += Array(#"{"event":"#.utf8)
+                bytes += line
+                bytes += [UInt8(ascii: "}"), UInt8(ascii: "\n")]
+                count += 1
+            }
+            return (ByteBuffer(bytes: bytes), count, count > 0 ? first + UInt64(count) - 1 : nil)
         }
-        return (ByteBuffer(bytes: bytes), count, count > 0 ? first + UInt64(count) - 1 : nil)
     }
 
     private func stats() throws -> JSONValue {
         let head = try log.head()
         let uptime = ContinuousClock.now - statistics.started
-        return ok([
+        return Self.ok([
             ("events", .integer(Int64(head.seq))),
             ("head_seq", .integer(Int64(head.seq))),
             ("head_hash", .string(Hex.string(head.hash))),
@@ -238,44 +291,15 @@ struct RequestHandler {
         ])
     }
 
-    /// Runs a read, turning a store failure into its error response.
-    private func answer(_ body: () throws -> JSONValue) -> JSONValue {
-        do {
-            return try body()
-        } catch let error as StoreError {
-            logger.error("read failed", metadata: ["error": "\(error)"])
-            return ProtocolError(error).json
-        } catch {
-            return ProtocolError(.internal, "\(error)").json
-        }
-    }
-
-    private func ok(_ fields: [(String, JSONValue)]) -> JSONValue {
+    private static func ok(_ fields: [(String, JSONValue)]) -> JSONValue {
         .object(JSONObject([("ok", .bool(true))] + fields))
     }
 
-    /// Answers `at`, writing the result's bytes directly: a whole-ledger answer is thousands of lines.
-    private func sendAt(
-        _ date: CivilDate, department: String?, knownAt: Timestamp?, knownAtText: String?,
-        _ outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
-    ) async throws {
-        let result: AtResult
-        do {
-            result = try log.at(date, department: department, knownAt: knownAt, knownAtText: knownAtText)
-        } catch {
-            try await send(answer { throw error }, outbound)
-            return
-        }
-        var bytes = Array(#"{"ok":true,"result":"#.utf8)
-        AtJSON.encode(result, into: &bytes)
-        bytes.append(contentsOf: "}\n".utf8)
-        try await outbound.write(ByteBuffer(bytes: bytes))
+    private func send(_ value: JSONValue, _ outbound: Outbound) async throws {
+        try await write(ResponseLine.bytes(value), outbound)
     }
 
-    private func send(_ value: JSONValue, _ outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>) async throws {
-        var bytes: [UInt8] = []
-        CanonicalJSON.encode(value, sortKeys: false, into: &bytes)
-        bytes.append(UInt8(ascii: "\n"))
-        try await outbound.write(ByteBuffer(bytes: bytes))
+    private func write(_ bytes: [UInt8], _ outbound: Outbound) async throws {
+        try await outbound.write(.bytes(ByteBuffer(bytes: bytes)))
     }
 }

@@ -16,6 +16,7 @@ public final class ServerStatistics: Sendable {
     public var appends: Int { appendRequests.load(ordering: .relaxed) }
 
     /// Counts a new connection; returns how many are open with it.
+    @discardableResult
     func connectionOpened() -> Int { openConnections.add(1, ordering: .relaxed).newValue }
     /// Counts a closed connection.
     func connectionClosed() { openConnections.subtract(1, ordering: .relaxed) }

@@ -9,33 +9,62 @@ public enum ChainVerification: Sendable, Hashable {
     case broken(seq: UInt64, reason: String)
 }
 
+/// A walk of the hash chain that can be taken in slices, each in a read transaction of its own:
+/// events are never rewritten, so what one slice checked stays checked while the log grows, and
+/// no slice holds a snapshot (or a thread) for long.
+public struct ChainWalk: Sendable {
+    /// The next seq to check.
+    public fileprivate(set) var expected: UInt64 = 1
+    /// The chain hash of the last event checked (32 zero bytes before the first).
+    fileprivate var previous = EventRecord.genesisHash
+
+    /// A walk from seq 1.
+    public init() {}
+}
+
 extension EventLog {
     /// Walks the log from seq 1, recomputing each chain hash from the stored bytes, checking the seqs
     /// are dense and each event decodes and is canonical, and that the head record agrees.
     public func verify() throws -> ChainVerification {
+        var walk = ChainWalk()
+        while true {
+            if let outcome = try verify(&walk, atMost: .max) { return outcome }
+        }
+    }
+
+    /// Checks up to `limit` more events of `walk`, in one read transaction; the outcome once the walk
+    /// reaches the end of the log (the head record then checked in the same snapshot), nil while it
+    /// has further to go.
+    public func verify(_ walk: inout ChainWalk, atMost limit: Int) throws -> ChainVerification? {
         try read { txn in
-            var previous = EventRecord.genesisHash
-            var expected: UInt64 = 1
+            var checked = 0
             var broken: ChainVerification?
+            var reachedEnd = false
             try txn.withCursor(layout.events) { cursor in
-                var entry = try cursor.first()
+                var entry = try walk.expected == 1 ? cursor.first() : cursor.seek(atOrAfter: StoreKeys.seq(walk.expected))
                 while let current = entry {
+                    if checked >= limit { return }
                     let seq = BigEndian.uint64(current.key) ?? 0
-                    if let reason = Self.check(current, seq: seq, expected: expected, previous: previous) {
-                        broken = .broken(seq: seq == 0 ? expected : min(seq, expected), reason: reason)
+                    if let reason = Self.check(current, seq: seq, expected: walk.expected, previous: walk.previous) {
+                        broken = .broken(seq: seq == 0 ? walk.expected : min(seq, walk.expected), reason: reason)
                         return
                     }
-                    previous = Array(current.value[0..<32])
-                    expected += 1
+                    walk.previous = Array(current.value[0..<32])
+                    walk.expected += 1
+                    checked += 1
                     entry = try cursor.next()
                 }
+                reachedEnd = true
             }
             if let broken { return broken }
+            guard reachedEnd else { return nil }
             let head = try Self.head(txn, layout)
-            guard head.seq == expected - 1, head.hash == previous else {
-                return .broken(seq: expected, reason: "the head record (seq \(head.seq)) does not match the last event (seq \(expected - 1))")
+            guard head.seq == walk.expected - 1, head.hash == walk.previous else {
+                return .broken(
+                    seq: walk.expected, reason: "the head record (seq \(head.seq)) does not match the last event (seq \(walk.expected - 1))"
+                )
             }
-            return .intact(count: Int(expected - 1), head: previous)
+            return .intact(count: Int(walk.expected - 1), head: walk.previous)
         }
     }
 

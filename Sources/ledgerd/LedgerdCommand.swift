@@ -35,8 +35,17 @@ struct LedgerdCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-line-bytes"), help: "The longest request line accepted.")
     var maximumLineBytes = 1 << 20
 
-    @Option(name: .customLong("max-connections"), help: "The most connections served at once.")
+    @Option(name: .customLong("max-connections"), help: "The most connections served at once; beyond it the connection idle longest makes way.")
     var maximumConnections = 256
+
+    @Option(name: .customLong("max-connections-per-user"), help: "The most connections one reading user may hold (writers are not bound by it).")
+    var maximumConnectionsPerUser = 32
+
+    @Option(name: .customLong("writer-connections"), help: "Connections kept for writers (root, the daemon's user, the writers group) only.")
+    var writerConnections = 16
+
+    @Option(name: .customLong("read-threads"), help: "Threads for store reads (default: the number of cores, at least 2).")
+    var readThreads: Int?
 
     @Option(name: .customLong("idle-timeout"), help: "Seconds after which a connection that sends nothing is closed.")
     var idleTimeout = 300
@@ -102,6 +111,9 @@ struct LedgerdCommand: AsyncParsableCommand {
         var configuration = ServerConfiguration(listener: listener, writersGroup: group)
         configuration.maximumLineLength = max(maximumLineBytes, 1024)
         configuration.maximumConnections = max(maximumConnections, 1)
+        configuration.maximumConnectionsPerUser = max(maximumConnectionsPerUser, 1)
+        configuration.writerConnections = max(writerConnections, 0)
+        if let readThreads { configuration.readThreads = max(readThreads, 1) }
         configuration.idleTimeout = .seconds(max(idleTimeout, 1))
         configuration.subscriberWriteTimeout = .seconds(max(subscriberTimeout, 1))
         let descriptors = OpenFileLimit.raise(toServe: configuration.maximumConnections)

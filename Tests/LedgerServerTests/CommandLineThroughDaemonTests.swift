@@ -94,16 +94,37 @@ import Testing
         #expect(result.errors.contains("--db DIR"))
     }
 
-    @Test func connectionsBeyondTheLimitAreToldSo() throws {
+    static let announcement = #"{"type":"announced","line":"limits","effective":"2025-01-06","department":"home-office","title":"A line","kind":"policy","source":{"title":"A source","publisher":"Home Office"}}"#
+
+    @Test func atTheLimitTheConnectionIdleLongestMakesWay() throws {
         let daemon = try DaemonProcess(arguments: ["--max-connections", "2"])
         let first = try daemon.connect()
         #expect(try first.call(#"{"op":"stats"}"#).int("connections") == 1)
         let second = try daemon.connect()
         #expect(try second.call(#"{"op":"ping"}"#)["pong"] == .bool(true))
         let third = try daemon.connect()
-        let refusal = try #require(try third.receive()?.objectValue)
+        #expect(try third.call(#"{"op":"ping"}"#)["pong"] == .bool(true))
+        let notice = try #require(try first.receive()?.objectValue)
+        #expect(notice.errorCode == "connection_evicted")
+        #expect(try first.receive() == nil)
+        #expect(try second.call(#"{"op":"ping"}"#)["pong"] == .bool(true))
+        #expect(daemon.log.contains("connection evicted to make room"))
+        #expect(daemon.stop() == 0)
+    }
+
+    @Test func whenNoConnectionCanMakeWayTheNewOneIsToldSo() throws {
+        let daemon = try DaemonProcess(arguments: ["--max-connections", "2"])
+        // Subscribers are never idle: neither can make way. Each has its first event before the test goes on.
+        let subscribers = try (0..<2).map { _ in try daemon.connect() }
+        #expect(try subscribers[0].append([Self.announcement]).int("appended") == 1)
+        for subscriber in subscribers {
+            try subscriber.send(raw: Array(#"{"op":"subscribe","from_seq":1}"#.utf8) + [10])
+            #expect(try subscriber.receive()?.objectValue?["event"] != nil)
+        }
+        let writer = try daemon.connect()
+        let refusal = try #require(try writer.receive()?.objectValue)
         #expect(refusal.errorCode == "too_many_connections")
-        #expect(try third.receive() == nil)
+        #expect(try writer.receive() == nil)
         #expect(daemon.log.contains("connection refused"))
         #expect(daemon.stop() == 0)
     }
