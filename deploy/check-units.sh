@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Checks deploy/ledgerd.service and deploy/ledgerd.socket (DESIGN.md section 9):
+# Checks deploy/ledgerd.service and deploy/ledgerd.socket (docs/service.md):
 #   1. both pass `systemd-analyze verify --man=no`, with ExecStart= pointing
 #      at the ledgerd binary given as $1 (verify insists that it exists);
 #   2. `systemd-analyze security --offline=yes` rates the service at an

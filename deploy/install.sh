@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs ledgerd and ledger as a socket-activated systemd service
-# (DESIGN.md section 9). Run as root from anywhere; running it again is
+# (docs/service.md). Run as root from anywhere; running it again is
 # harmless (every step overwrites or is itself idempotent).
 #
 #   bash deploy/install.sh [--dry-run]

@@ -1,6 +1,6 @@
 import LedgerCore
 
-/// One request of the socket protocol (DESIGN section 6).
+/// One request of the socket protocol (docs/protocol.md).
 public enum Request: Sendable {
     /// Append events as one atomic batch.
     case append([JSONValue])

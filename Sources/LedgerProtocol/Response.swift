@@ -1,7 +1,7 @@
 import LedgerCore
 import LedgerStore
 
-/// One response line of the socket protocol (DESIGN section 6), decoded and checked.
+/// One response line of the socket protocol (docs/protocol.md), decoded and checked.
 public enum Response: Sendable {
     /// An append was committed (or was all duplicates).
     case appended(AppendReport)

@@ -32,7 +32,7 @@ extension HistoryEntry {
 }
 
 extension EventLog {
-    /// The state of every commitment at the end of `date` (DESIGN section 4), optionally for one
+    /// The state of every commitment at the end of `date` (docs/at.md), optionally for one
     /// department, and optionally as recorded by `knownAt` (`knownAtText` is echoed in the result).
     public func at(
         _ date: CivilDate,

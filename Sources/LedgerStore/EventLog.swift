@@ -2,7 +2,7 @@ import LMDB
 import LedgerCore
 
 /// The ledger's store: an append-only, hash-chained event log in LMDB with the indexes and
-/// persisted projections that answer `at` without replaying it (DESIGN section 8).
+/// persisted projections that answer `at` without replaying it (docs/storage.md).
 public final class EventLog: Sendable {
     /// How a store is opened.
     public struct Options: Sendable {

@@ -2,7 +2,7 @@ import LedgerCore
 
 /// A file of newline-delimited JSON events, split and parsed, each with its line number.
 public struct NDJSONBatch: Sendable {
-    /// The longest line accepted, in bytes (DESIGN section 5: 1 MiB).
+    /// The longest line accepted, in bytes (docs/events.md: 1 MiB).
     public static let defaultLineLimit = 1 << 20
 
     /// The parsed events.

@@ -1,6 +1,6 @@
 import LMDB
 
-/// The named databases of a ledger's LMDB environment (DESIGN section 8).
+/// The named databases of a ledger's LMDB environment (docs/storage.md).
 struct StoreLayout: Sendable {
     /// `seq` → 32-byte chain hash, then the event's canonical bytes.
     let events: Database

@@ -77,7 +77,7 @@ final class SQLiteBaseline {
         try connection.execute("REINDEX")
     }
 
-    /// Per-department totals at the end of `date` (DESIGN section 4), optionally for one department and
+    /// Per-department totals at the end of `date` (docs/at.md), optionally for one department and
     /// optionally from only what was recorded by `knownAtMillis` (UTC ms); by department slug.
     func at(_ date: CivilDate, department: String?, knownAtMillis: Int64?) throws -> [DepartmentTotals] {
         let query = department == nil ? wholeLedger : oneDepartment

@@ -2,7 +2,7 @@
 import LedgerTestSupport
 import Testing
 
-/// Departments, parents and children, totals and counts (DESIGN section 4).
+/// Departments, parents and children, totals and counts (docs/at.md).
 @Suite struct AtReportTests {
     func states(_ lines: [String], through date: String) throws -> [LineState] {
         try Events.states(lines, through: try #require(CivilDate(iso: date)))

@@ -2,7 +2,7 @@ import LedgerCore
 import LedgerTestSupport
 import Testing
 
-/// Every rule of the event's own shape, each refused with its code and field (DESIGN section 5).
+/// Every rule of the event's own shape, each refused with its code and field (docs/events.md).
 @Suite struct EventDecoderTests {
     static let today = CivilDate(year: 2025, month: 6, day: 30)
     let decoder = EventDecoder(today: EventDecoderTests.today)

@@ -2,7 +2,7 @@ import LedgerCore
 import LedgerTestSupport
 import Testing
 
-/// The fold behind `at D`, rule by rule, with exact figures (DESIGN section 4).
+/// The fold behind `at D`, rule by rule, with exact figures (docs/at.md).
 @Suite struct LineFoldTests {
     let decoder = EventDecoder(today: nil)
 

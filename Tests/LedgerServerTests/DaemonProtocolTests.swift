@@ -4,7 +4,7 @@ import LedgerCore
 import LedgerTestSupport
 import Testing
 
-/// The real `ledgerd` on a temporary socket, spoken to as clients do (DESIGN section 6).
+/// The real `ledgerd` on a temporary socket, spoken to as clients do (docs/protocol.md).
 @Suite(.serialized) struct DaemonProtocolTests {
     static let example: [String] = {
         (try? String(contentsOfFile: Paths.exampleLedger, encoding: .utf8))?

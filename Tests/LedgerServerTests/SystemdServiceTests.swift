@@ -6,7 +6,7 @@ import LedgerTestSupport
 import Testing
 
 /// The daemon speaks systemd's protocols itself; these tests play systemd's part with its own
-/// tools and sockets (DESIGN section 9).
+/// tools and sockets (docs/service.md).
 @Suite(.serialized) struct SystemdServiceTests {
     @Test func readyOnlyOnceServingThenWatchdogThenStopping() throws {
         let notify = try DatagramReceiver(filePath: ())

@@ -3,7 +3,7 @@ import LedgerStore
 import LedgerTestSupport
 import Testing
 
-/// Every rule that needs the ledger, refused with its code against a real store (DESIGN section 5).
+/// Every rule that needs the ledger, refused with its code against a real store (docs/events.md).
 @Suite struct AppendRulesTests {
     static let existing = [
         Events.announced("action-plan", amount: 1_000_000_000, due: "2025-07", id: "plan"),

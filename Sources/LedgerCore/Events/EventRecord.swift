@@ -1,7 +1,7 @@
 import Crypto
 
 /// The stored form of an event: its canonical (JCS) bytes with `id`, `seq` and `recorded`,
-/// and the hash chain over them (DESIGN section 3).
+/// and the hash chain over them (docs/events.md).
 public enum EventRecord {
     /// The hash before the first event: 32 zero bytes.
     public static let genesisHash = [UInt8](repeating: 0, count: 32)

@@ -1,4 +1,4 @@
-/// The answer to `at D`: every commitment's state, per department, on a date (DESIGN section 7).
+/// The answer to `at D`: every commitment's state, per department, on a date (docs/at.md).
 public struct AtResult: Sendable, Hashable {
     /// The civil date whose end the state is taken at.
     public var at: CivilDate

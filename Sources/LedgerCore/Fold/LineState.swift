@@ -1,4 +1,4 @@
-/// The state of one commitment after folding its events (DESIGN section 4).
+/// The state of one commitment after folding its events (docs/at.md).
 public struct LineState: Sendable, Hashable {
     /// The line's slug.
     public var line: String

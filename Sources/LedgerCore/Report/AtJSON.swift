@@ -1,4 +1,4 @@
-/// The JSON form of an `at` result, exactly the shape of DESIGN section 7, keys in that order.
+/// The JSON form of an `at` result, exactly the shape of docs/at.md, keys in that order.
 public enum AtJSON {
     /// The result as a JSON value.
     public static func value(_ result: AtResult) -> JSONValue {

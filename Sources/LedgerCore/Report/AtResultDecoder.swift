@@ -1,5 +1,5 @@
 /// Reads an `at` result back from its JSON form, refusing anything that is not exactly the
-/// documented shape (DESIGN section 7): every key present, no others, each of its type.
+/// documented shape (docs/at.md): every key present, no others, each of its type.
 public enum AtResultDecoder {
     /// Decodes and checks `value`.
     public static func decode(_ value: JSONValue) throws(ValidationError) -> AtResult {

@@ -1,4 +1,4 @@
-/// The rules an event must meet against the ledger as it stands (DESIGN section 5).
+/// The rules an event must meet against the ledger as it stands (docs/events.md).
 public enum AppendRules {
     /// What an event that passes the rules is.
     public enum Verdict: Sendable, Equatable {

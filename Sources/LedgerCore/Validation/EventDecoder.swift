@@ -1,7 +1,7 @@
 import Crypto
 
 /// Turns a JSON object into a `LedgerEvent`, enforcing every rule that needs only the event
-/// itself (DESIGN section 5): types, required and unknown fields, patterns, dates, amounts.
+/// itself (docs/events.md): types, required and unknown fields, patterns, dates, amounts.
 public struct EventDecoder: Sendable {
     /// Effective dates after this day are refused; nil accepts any date (for stored events).
     public var today: CivilDate?

@@ -1,6 +1,6 @@
 /// Why an event or request was refused: a stable machine code, the field, and a human message.
 public struct ValidationError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// The stable codes; DESIGN section 5 lists the rules behind them.
+    /// The stable codes; docs/events.md lists the rules behind them.
     public enum Code: String, Sendable, CaseIterable {
         // Reading the bytes.
         case invalidJSON = "invalid_json"
