@@ -3,9 +3,10 @@
 # liblmdb-dev (the LMDB library and headers), lmdb-utils (mdb_stat, mdb_dump),
 # libsqlite3-dev (the baseline ledger-bench measures against),
 # pkg-config, python3 with jsonschema (the independent schema validator), systemd
-# (systemd-analyze and systemd-socket-activate check the service) and util-linux (setpriv).
+# (systemd-analyze and systemd-socket-activate check the service), util-linux (setpriv),
+# and socat and netcat-openbsd (the README's one-line clients, run as written in the tests).
 set -euo pipefail
-packages=(liblmdb-dev lmdb-utils libsqlite3-dev pkg-config python3 python3-jsonschema systemd util-linux)
+packages=(liblmdb-dev lmdb-utils libsqlite3-dev pkg-config python3 python3-jsonschema systemd util-linux socat netcat-openbsd)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

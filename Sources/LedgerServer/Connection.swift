@@ -154,6 +154,9 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
         case let partial as PartialLineEvent:
             perform(machine.partialLine(partial.held), context)
         case ChannelEvent.inputClosed:
+            // The line decoder has just passed on a last line without its newline, if there was
+            // one: the connection's task takes up what was read at the end of a read.
+            context.fireChannelReadComplete()
             // Not passed on: the connection's task would end with the stream and close the
             // connection before its last answers were written.
             perform(machine.inputEnded(), context)
