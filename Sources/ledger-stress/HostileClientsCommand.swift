@@ -117,7 +117,7 @@ struct HostileClientsCommand: ParsableCommand {
     }
 
     /// The example ledger of the package this binary was built in.
-    private static func bundledExample() throws -> String {
+    static func bundledExample() throws -> String {
         var url = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
         while url.pathComponents.count > 1 {
             let candidate = url.appendingPathComponent("deploy/examples/home-office-2025.ndjson").path
@@ -128,7 +128,7 @@ struct HostileClientsCommand: ParsableCommand {
     }
 
     /// A new directory under /tmp (short, so the socket path fits in sun_path).
-    private static func scratchDirectory() throws -> String {
+    static func scratchDirectory() throws -> String {
         var template = Array("/tmp/ledger-stress-XXXXXX".utf8CString)
         guard let made = template.withUnsafeMutableBufferPointer({ $0.baseAddress.flatMap { mkdtemp($0) } }) else {
             throw ValidationError("cannot make a scratch directory in /tmp")

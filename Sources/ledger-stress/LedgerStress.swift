@@ -7,6 +7,6 @@ struct LedgerStress: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ledger-stress",
         abstract: "Put a real ledgerd through crashes and hostile clients, and report what it saw.",
-        subcommands: [CrashCommand.self, HostileClientsCommand.self]
+        subcommands: [CrashCommand.self, HostileClientsCommand.self, HeavyReadersCommand.self, ReaderLoopsCommand.self]
     )
 }

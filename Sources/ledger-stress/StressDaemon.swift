@@ -17,11 +17,16 @@ final class StressDaemon {
     private let notifyPath: String
     private let extraArguments: [String]
     private let logLevel: String
+    private let executable: String
     private var process: Process?
 
     /// A daemon to be started on `stateDirectory`, its sockets in `runtimeDirectory` (keep that
     /// path short: a socket path has at most 107 bytes), its standard error appended to `logPath`.
-    init(stateDirectory: String, runtimeDirectory: String, logPath: String, logLevel: String = "warning", arguments: [String] = []) {
+    init(
+        stateDirectory: String, runtimeDirectory: String, logPath: String, logLevel: String = "warning", arguments: [String] = [],
+        executable: String = StressDaemon.sibling("ledgerd")
+    ) {
+        self.executable = executable
         self.stateDirectory = stateDirectory
         socket = runtimeDirectory + "/ledger.sock"
         self.logPath = logPath
@@ -62,7 +67,7 @@ final class StressDaemon {
     func start() throws -> Duration {
         let listener = try ReadinessListener(path: notifyPath)
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.sibling("ledgerd"))
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = ["--state-dir", stateDirectory, "--socket", socket, "--log-level", logLevel] + extraArguments
         var environment = ProcessInfo.processInfo.environment
         for key in ["LISTEN_FDS", "LISTEN_PID", "WATCHDOG_USEC", "WATCHDOG_PID"] { environment[key] = nil }
