@@ -205,9 +205,12 @@ struct RequestHandler {
     /// Streams every event from `fromSeq`, then each new one as it commits, exactly once and in order.
     private func subscribe(from fromSeq: UInt64, for user: ReadScheduler.User, channel: Channel, _ outbound: Outbound) async throws {
         var next = max(fromSeq, 1)
+        // Catching up from far back is what a subscription is for; only a subscriber that was
+        // once level with the head and then fell behind is too slow.
+        var caughtUp = false
         while !Task.isCancelled && channel.isActive {
             let head = feed.head
-            if head >= next && head - next >= configuration.maximumSubscriberLag {
+            if caughtUp && head >= next && head - next >= configuration.maximumSubscriberLag {
                 logger.notice("subscriber dropped", metadata: ["behind": "\(head - next + 1)"])
                 try await send(ProtocolError(
                     .subscriberLagging,
@@ -228,6 +231,7 @@ struct RequestHandler {
                 }
                 next = lastSeq + 1
             }
+            caughtUp = true
             await feed.wait(after: next - 1, atMost: .seconds(1))
         }
     }

@@ -53,6 +53,9 @@ struct LedgerdCommand: AsyncParsableCommand {
     @Option(name: .customLong("subscriber-timeout"), help: "Seconds a subscriber may leave its socket full before it is dropped.")
     var subscriberTimeout = 30
 
+    @Option(name: .customLong("max-subscriber-lag"), help: "Events a subscriber may fall behind the newest, once it has caught up, before it is told and dropped.")
+    var maximumSubscriberLag = 100_000
+
     @Option(name: .customLong("max-store-mib"), help: "The most the store may grow to, in MiB; beyond it appends get storage_full.")
     var maximumStoreMiB = 65_536
 
@@ -115,6 +118,7 @@ struct LedgerdCommand: AsyncParsableCommand {
         configuration.writerConnections = max(writerConnections, 0)
         if let readThreads { configuration.readThreads = max(readThreads, 1) }
         configuration.idleTimeout = .seconds(max(idleTimeout, 1))
+        configuration.maximumSubscriberLag = UInt64(max(maximumSubscriberLag, 1))
         configuration.subscriberWriteTimeout = .seconds(max(subscriberTimeout, 1))
         let descriptors = OpenFileLimit.raise(toServe: configuration.maximumConnections)
         if !descriptors.enough {

@@ -173,6 +173,23 @@ import Testing
         #expect(daemon.stop() == 0)
     }
 
+    @Test func aSubscriptionStartingFarBehindCatchesUp() throws {
+        let daemon = try DaemonProcess(arguments: ["--max-subscriber-lag", "10"])
+        let writer = try daemon.connect()
+        _ = try writer.append([Events.announced("plan", amount: 1_000)] + (0..<59).map {
+            Events.event("funded", "plan", on: "2025-02-01", #""amount_pence":1"#, id: "early-\($0)")
+        })
+        // Sixty events behind, six times the lag allowed: it catches up all the same.
+        let subscriber = try daemon.connect()
+        try subscriber.send(JSONParser.parse(#"{"op":"subscribe","from_seq":1}"#))
+        var seqs: [Int64] = []
+        while seqs.count < 60, let event = try subscriber.receive()?.objectValue?["event"]?.objectValue {
+            seqs.append(event.int("seq"))
+        }
+        #expect(seqs == Array(1...60))
+        #expect(daemon.stop() == 0)
+    }
+
     @Test func aClientWithoutWriteRightsIsRefusedWritesAndServedReads() throws {
         let daemon = try DaemonProcess(arguments: ["--writers-group", "no-such-group-for-ledger"])
         let root = try daemon.connect()
