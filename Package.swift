@@ -16,7 +16,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.0"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.65.0"),
-        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.12.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
     ],
     targets: [
@@ -43,7 +43,8 @@ let package = Package(
             dependencies: ["LMDB", "LedgerCore"]
         ),
         .target(
-            name: "LedgerSystemd"
+            name: "LedgerSystemd",
+            dependencies: [.product(name: "Logging", package: "swift-log")]
         ),
         .target(
             name: "LedgerProtocol",
@@ -128,7 +129,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LedgerSystemdTests",
-            dependencies: ["LedgerSystemd", "LedgerTestSupport"]
+            dependencies: ["LedgerSystemd", "LedgerTestSupport", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
             name: "LedgerServerTests",
