@@ -109,6 +109,12 @@ let package = Package(
             dependencies: ["LedgerCore", "LedgerProtocol", "LedgerStore"],
             path: "Tests/LedgerFuzzing"
         ),
+        // Starts a program under a unit's User=, LimitNICE= and SystemCallFilter= without systemd,
+        // for the tests that run the daemon under the shipped unit's filter.
+        .executableTarget(
+            name: "service-sandbox",
+            path: "Tests/ServiceSandbox"
+        ),
         .target(
             name: "LedgerTestSupport",
             dependencies: ["LedgerCore", "LedgerClient", "LMDB"],
@@ -133,7 +139,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LedgerServerTests",
-            dependencies: ["LedgerCore", "LedgerClient", "LedgerTestSupport", "ledger", "ledgerd"]
+            dependencies: ["LedgerCore", "LedgerClient", "LedgerTestSupport", "ledger", "ledgerd", "service-sandbox"]
         ),
         .testTarget(
             name: "LedgerReliabilityTests",
