@@ -17,7 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", "3.12.0"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.65.0"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.24.0"),
-        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.12.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
     ],
     targets: [
@@ -44,7 +44,8 @@ let package = Package(
             dependencies: ["LMDB", "LedgerCore"]
         ),
         .target(
-            name: "LedgerSystemd"
+            name: "LedgerSystemd",
+            dependencies: [.product(name: "Logging", package: "swift-log")]
         ),
         .target(
             name: "LedgerProtocol",
@@ -110,6 +111,12 @@ let package = Package(
             dependencies: ["LedgerCore", "LedgerProtocol", "LedgerStore"],
             path: "Tests/LedgerFuzzing"
         ),
+        // Starts a program under a unit's User=, LimitNICE= and SystemCallFilter= without systemd,
+        // for the tests that run the daemon under the shipped unit's filter.
+        .executableTarget(
+            name: "service-sandbox",
+            path: "Tests/ServiceSandbox"
+        ),
         .target(
             name: "LedgerTestSupport",
             dependencies: ["LedgerCore", "LedgerClient", "LMDB"],
@@ -130,12 +137,12 @@ let package = Package(
         ),
         .testTarget(
             name: "LedgerSystemdTests",
-            dependencies: ["LedgerSystemd", "LedgerTestSupport"]
+            dependencies: ["LedgerSystemd", "LedgerTestSupport", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
             name: "LedgerServerTests",
             dependencies: [
-                "LedgerCore", "LedgerClient", "LedgerServer", "LedgerTestSupport", "ledger", "ledgerd",
+                "LedgerCore", "LedgerClient", "LedgerServer", "LedgerTestSupport", "ledger", "ledgerd", "service-sandbox",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOExtras", package: "swift-nio-extras"),

@@ -70,12 +70,7 @@ struct LedgerdCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let level = logLevel
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        StandardErrorLog.bootstrap(level: logLevel)
         let logger = Logger(label: "ledgerd")
         let notifier = SystemdNotifier.fromProcessEnvironment()
         let handed = ListenedSockets.takeFromProcess()

@@ -15,11 +15,15 @@ public final class DaemonProcess: @unchecked Sendable {
     public private(set) var process: Process
     private let arguments: [String]
     private let environment: [String: String]
+    private let launcher: [String]
     /// Where the daemon's standard error goes.
     public let logFile: String
 
-    /// Starts `ledgerd` and waits until its socket accepts connections.
-    public init(arguments: [String] = [], environment: [String: String] = [:], directory: TemporaryDirectory? = nil) throws {
+    /// Starts `ledgerd` and waits until its socket accepts connections; through `launcher` when
+    /// given (a command that runs the program and arguments following it, as `service-sandbox`).
+    public init(
+        arguments: [String] = [], environment: [String: String] = [:], directory: TemporaryDirectory? = nil, launcher: [String] = []
+    ) throws {
         let directory = try directory ?? TemporaryDirectory("ledgerd")
         self.directory = directory
         socket = directory.appending("ledger.sock")
@@ -27,6 +31,7 @@ public final class DaemonProcess: @unchecked Sendable {
         logFile = directory.appending("ledgerd.log")
         self.arguments = arguments
         self.environment = environment
+        self.launcher = launcher
         process = Process()
         try start()
     }
@@ -37,8 +42,9 @@ public final class DaemonProcess: @unchecked Sendable {
     /// Starts (or restarts) the daemon over the same state directory.
     public func start() throws {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: Paths.products + "/ledgerd")
-        process.arguments = ["--state-dir", stateDirectory, "--socket", socket] + arguments
+        let command = launcher + [Paths.products + "/ledgerd", "--state-dir", stateDirectory, "--socket", socket] + arguments
+        process.executableURL = URL(fileURLWithPath: command[0])
+        process.arguments = Array(command.dropFirst())
         var env = ProcessInfo.processInfo.environment
         for key in ["NOTIFY_SOCKET", "LISTEN_FDS", "LISTEN_PID", "WATCHDOG_USEC", "WATCHDOG_PID"] { env[key] = nil }
         for (key, value) in environment { env[key] = value }
