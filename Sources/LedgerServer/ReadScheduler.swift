@@ -87,6 +87,11 @@ public final class ReadScheduler: Sendable {
     /// Reads completed since start.
     public var completedReads: Int { state.withLock { $0.completed } }
 
+    /// Reads waiting for their turn now.
+    public var queuedReads: Int {
+        state.withLock { $0.queues.values.reduce(0) { $0 + $1.cheap.count + $1.expensive.count } }
+    }
+
     /// Runs `body` on a read thread when its turn comes, and returns what it returned.
     public func run<Result: Sendable>(
         for user: User, cost: ReadCost, _ body: @escaping @Sendable () throws -> Result

@@ -32,7 +32,7 @@ import Testing
         let lines = try runDaemon(directory: directory, environment: ["JOURNAL_STREAM": "\(status.st_dev):\(status.st_ino)"])
         let log = lines.joined(separator: "\n")
         #expect(lines.contains { $0.hasPrefix("<6>starting ") && $0.contains(" writers_group=ledger") }, "\(log)")
-        #expect(lines.contains { $0.hasPrefix("<6>ready events=0 socket=\(directory.path)/ledger.sock") }, "\(log)")
+        #expect(lines.contains { $0.hasPrefix("<6>ready events=0 read_threads=") && $0.hasSuffix(" socket=\(directory.path)/ledger.sock") }, "\(log)")
         #expect(lines.contains { $0.hasPrefix("<7>") }, "debug lines at priority 7: \(log)")
         #expect(lines.contains("<6>stopped appends=0"), "\(log)")
         for line in lines {
@@ -44,7 +44,7 @@ import Testing
     @Test func withoutJournalStreamLinesAreTimestampedForAPerson() throws {
         let lines = try runDaemon(directory: try TemporaryDirectory("ledgerd-journal"), environment: [:])
         let log = lines.joined(separator: "\n")
-        #expect(lines.contains { $0.contains(" info ledgerd: events=0 socket=") && $0.hasSuffix("] ready") }, "\(log)")
+        #expect(lines.contains { $0.contains(" info ledgerd: events=0 read_threads=") && $0.hasSuffix("] ready") }, "\(log)")
         for line in lines {
             #expect(Self.hasTimestamp(line, atStart: true), "no timestamp: \(line)")
             #expect(!line.hasPrefix("<"), "a priority: \(line)")

@@ -43,60 +43,73 @@ import Testing
     @Test func usersTakeTurnsAndEachRunsOneExpensiveReadAtATime() async throws {
         let scheduler = ReadScheduler(threads: 2, niceness: 0)
         let journal = Journal()
-        // User 1 queues six slices of a long walk; a moment later user 2 queues two.
+        let gate = DispatchSemaphore(value: 0)
         try await withThrowingTaskGroup(of: Void.self) { group in
-            for index in 1...6 {
-                group.addTask {
-                    try await scheduler.run(for: 1, cost: .expensive(.export)) { journal.run("a\(index)", user: 1, expensive: true, for: 0.03) }
+            // User 1's first slice holds the one expensive slot until every other slice is queued:
+            // five more of user 1's, then two of user 2's.
+            group.addTask {
+                try await scheduler.run(for: 1, cost: .expensive(.export)) {
+                    journal.run("a1", user: 1, expensive: true, for: 0)
+                    gate.wait()
                 }
-                try await Task.sleep(for: .milliseconds(2))
+            }
+            try await Self.waitUntil { journal.started == ["a1"] }
+            for index in 2...6 {
+                group.addTask {
+                    try await scheduler.run(for: 1, cost: .expensive(.export)) { journal.run("a\(index)", user: 1, expensive: true, for: 0.01) }
+                }
+                try await Self.waitUntil { scheduler.queuedReads == index - 1 }
             }
             for index in 1...2 {
                 group.addTask {
-                    try await scheduler.run(for: 2, cost: .expensive(.verify)) { journal.run("b\(index)", user: 2, expensive: true, for: 0.03) }
+                    try await scheduler.run(for: 2, cost: .expensive(.verify)) { journal.run("b\(index)", user: 2, expensive: true, for: 0.01) }
                 }
-                try await Task.sleep(for: .milliseconds(2))
+                try await Self.waitUntil { scheduler.queuedReads == 5 + index }
             }
+            gate.signal()
             try await group.waitForAll()
         }
-        let order = journal.started
-        #expect(order.count == 8)
-        // Round-robin: user 2's slices do not wait for user 1's six.
-        let b1 = try #require(order.firstIndex(of: "b1"))
-        let b2 = try #require(order.firstIndex(of: "b2"))
-        #expect(b1 <= 2, "order \(order)")
-        #expect(b2 <= 4, "order \(order)")
+        // Round-robin: user 2's slices take turns with user 1's, and do not wait for all of them.
+        #expect(journal.started == ["a1", "a2", "b1", "a3", "b2", "a4", "a5", "a6"])
         // With two threads, one is kept for cheap reads: one expensive slice at a time.
         #expect(journal.mostExpensiveAtOnce == 1)
         #expect(journal.mostAtOnce(1) == 1)
         await scheduler.shutDown()
     }
 
+    /// Polls `condition` every millisecond for up to 10 s.
+    private static func waitUntil(_ condition: () -> Bool) async throws {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while !condition() {
+            guard ContinuousClock.now < deadline else { throw CancellationError() }
+            try await Task.sleep(for: .milliseconds(1))
+        }
+    }
+
     @Test func aCheapReadDoesNotWaitBehindALongWalk() async throws {
         let scheduler = ReadScheduler(threads: 2, niceness: 0)
         let journal = Journal()
-        let clock = ContinuousClock()
-        let waited = try await withThrowingTaskGroup(of: Duration?.self) { group in
+        let gate = DispatchSemaphore(value: 0)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            // A slice of a long walk holds its thread, nine more wait behind it.
             for index in 1...10 {
                 group.addTask {
-                    try await scheduler.run(for: 1, cost: .expensive(.verify)) { journal.run("slice\(index)", user: 1, expensive: true, for: 0.02) }
-                    return nil
+                    try await scheduler.run(for: 1, cost: .expensive(.verify)) {
+                        journal.run("slice\(index)", user: 1, expensive: true, for: 0)
+                        if index == 1 { gate.wait() }
+                    }
                 }
             }
-            try await Task.sleep(for: .milliseconds(5))
-            group.addTask {
-                let asked = clock.now
-                try await scheduler.run(for: 2, cost: .cheap) { journal.run("history", user: 2, expensive: false, for: 0) }
-                return clock.now - asked
-            }
-            var waited: Duration?
-            for try await result in group { if let result { waited = result } }
-            return waited
+            try await Self.waitUntil { scheduler.queuedReads == 9 && journal.started.count == 1 }
+            // The cheap read takes the other thread and is answered while the walk is still held up.
+            try await scheduler.run(for: 2, cost: .cheap) { journal.run("history", user: 2, expensive: false, for: 0) }
+            #expect(journal.started == ["slice1", "history"])
+            // Another user's expensive read waits: the only expensive slot is taken.
+            #expect(scheduler.queuedReads == 9)
+            gate.signal()
+            try await group.waitForAll()
         }
-        // Ten slices of 20 ms queue on one thread; the cheap read takes the other at once.
-        let position = try #require(journal.started.firstIndex(of: "history"))
-        #expect(position <= 2, "order \(journal.started)")
-        #expect(try #require(waited) < .milliseconds(100))
+        #expect(journal.started.count == 11)
         await scheduler.shutDown()
     }
 
