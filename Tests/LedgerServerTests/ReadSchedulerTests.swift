@@ -104,7 +104,7 @@ import Testing
             // The cheap read takes the other thread and is answered while the walk is still held up.
             try await scheduler.run(for: 2, cost: .cheap) { journal.run("history", user: 2, expensive: false, for: 0) }
             #expect(journal.started == ["slice1", "history"])
-            // Another user's expensive read waits: the only expensive slot is taken.
+            // The walk's other slices still wait: the one expensive slot is taken.
             #expect(scheduler.queuedReads == 9)
             gate.signal()
             try await group.waitForAll()
