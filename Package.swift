@@ -47,7 +47,7 @@ let package = Package(
         ),
         .target(
             name: "LedgerProtocol",
-            dependencies: ["LedgerCore", "LedgerStore"]
+            dependencies: ["LedgerCore"]
         ),
         .target(
             name: "LedgerServer",

@@ -1,5 +1,4 @@
 import LedgerCore
-import LedgerStore
 
 /// One response line of the socket protocol (DESIGN section 6), decoded and checked.
 public enum Response: Sendable {
