@@ -119,6 +119,10 @@ let package = Package(
             exclude: ["Resources"]
         ),
         .testTarget(
+            name: "LedgerProtocolTests",
+            dependencies: ["LedgerCore", "LedgerProtocol", "LedgerTestSupport"]
+        ),
+        .testTarget(
             name: "LedgerStoreTests",
             dependencies: ["LedgerStore", "LedgerCore", "LMDB", "LedgerTestSupport"]
         ),
