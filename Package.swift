@@ -71,6 +71,7 @@ let package = Package(
             dependencies: [
                 "LedgerCore",
                 "LedgerStore",
+                "LedgerProtocol",
                 "LedgerClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -91,7 +92,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "ledger-bench",
-            dependencies: ["LedgerCore", "LedgerStore", "LedgerClient", "CSQLite"]
+            dependencies: ["LedgerCore", "LedgerStore", "LedgerProtocol", "LedgerClient", "CSQLite"]
         ),
         .executableTarget(
             name: "ledger-stress",
@@ -110,7 +111,7 @@ let package = Package(
         ),
         .target(
             name: "LedgerTestSupport",
-            dependencies: ["LedgerCore", "LedgerClient", "LMDB"],
+            dependencies: ["LedgerCore", "LedgerProtocol", "LedgerClient", "LMDB"],
             path: "Tests/LedgerTestSupport"
         ),
         .testTarget(
@@ -136,12 +137,13 @@ let package = Package(
         ),
         .testTarget(
             name: "LedgerServerTests",
-            dependencies: ["LedgerCore", "LedgerClient", "LedgerTestSupport", "ledger", "ledgerd"]
+            dependencies: ["LedgerCore", "LedgerProtocol", "LedgerClient", "LedgerTestSupport", "ledger", "ledgerd"]
         ),
         .testTarget(
             name: "LedgerReliabilityTests",
             dependencies: [
-                "LedgerCore", "LedgerStore", "LedgerClient", "LedgerFuzzing", "LedgerTestSupport", "ledger", "ledgerd", "ledger-stress",
+                "LedgerCore", "LedgerStore", "LedgerProtocol", "LedgerClient", "LedgerFuzzing", "LedgerTestSupport", "ledger", "ledgerd",
+                "ledger-stress",
             ],
             exclude: ["Resources"]
         ),

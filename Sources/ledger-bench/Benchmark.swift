@@ -1,5 +1,6 @@
 import LedgerClient
 import LedgerCore
+import LedgerProtocol
 import LedgerStore
 import Synchronization
 
@@ -48,7 +49,7 @@ struct Benchmark {
             let batch = workload.next(min(1000, remaining, segment - inSegment))
             remaining -= batch.count
             inSegment += batch.count
-            let request = Self.encode(.object(JSONObject([("op", .string("append")), ("events", .array(batch))])))
+            let request = Request.append(batch).line
             ledgerSeconds += try measure { try Self.exchange(request, on: client) }
             let recorded = SystemClock.now().millisecondsSinceEpoch
             sqliteSeconds += try measure { try baseline.ingest(batch, recordedMillis: recorded) }
@@ -91,7 +92,7 @@ struct Benchmark {
                 var ledgerLatencies: [Double] = []
                 var sqliteLatencies: [Double] = []
                 for date in dates {
-                    let request = Self.encode(Self.atRequest(date, department: department, knownAt: cutoff))
+                    let request = Request.at(date: date, department: department, knownAt: cutoff, knownAtText: nil).line
                     var line: [UInt8] = []
                     ledgerLatencies.append(try measure { line = try Self.exchange(request, on: client) })
                     var expected: [DepartmentTotals] = []
@@ -108,7 +109,7 @@ struct Benchmark {
         }
 
         var pings: [Double] = []
-        let ping = Self.encode(.object(JSONObject([("op", .string("ping"))])))
+        let ping = Request.ping.line
         for _ in 0..<(options.runs * dates.count) { pings.append(try measure { try Self.exchange(ping, on: client) }) }
         report.add(.ping, ledger: percentile(pings, 50), sqlite: nil)
 
@@ -170,7 +171,7 @@ struct Benchmark {
 
     /// Seconds for every connection to append its events one request each, all connections at once.
     private func appendSingles(_ events: [[JSONValue]], to daemon: LaunchedDaemon) throws -> Double {
-        let requests = events.map { $0.map { Self.encode(.object(JSONObject([("op", .string("append")), ("events", .array([$0]))]))) } }
+        let requests = events.map { $0.map { Request.append([$0]).line } }
         let socket = daemon.socket
         return try timeConcurrently(requests.count) { index in
             let client = try LedgerConnection(path: socket, timeout: .seconds(600))
@@ -190,35 +191,23 @@ struct Benchmark {
         }
     }
 
-    static func atRequest(_ date: CivilDate, department: String?, knownAt: Timestamp?) -> JSONValue {
-        var fields: [(String, JSONValue)] = [("op", .string("at")), ("date", .string(date.description))]
-        if let department { fields.append(("department", .string(department))) }
-        if let knownAt { fields.append(("known_at", .string(knownAt.rfc3339))) }
-        return .object(JSONObject(fields))
-    }
-
-    static func encode(_ request: JSONValue) -> [UInt8] {
-        var bytes: [UInt8] = []
-        CanonicalJSON.encode(request, sortKeys: false, into: &bytes)
-        bytes.append(UInt8(ascii: "\n"))
-        return bytes
-    }
-
-    /// Sends one encoded request and returns the response line, failing on an error response.
+    /// Sends one request, encoded beforehand so encoding is not timed, and returns the response
+    /// line, failing on an error response.
     @discardableResult
     static func exchange(_ request: [UInt8], on client: LedgerConnection) throws -> [UInt8] {
         try client.send(raw: request)
         guard let line = try client.receiveLine() else { throw ClientError.broken("ledgerd closed the connection") }
         // The daemon writes `ok` first, so a success is known without parsing the whole answer.
         if !line.starts(with: Array(#"{"ok":true"#.utf8)) {
-            throw ClientError.broken("ledgerd refused a request: \(String(decoding: line, as: UTF8.self))")
+            if case .error(let error)? = try? ResponseDecoder.decode(line: line) { throw ClientError.refused(error) }
+            throw ClientError.broken("ledgerd sent a line that is not a response: \(String(decoding: line.prefix(200), as: UTF8.self))")
         }
         return line
     }
 
     /// The per-department totals of an `at` response line.
     static func totals(_ line: [UInt8]) -> [DepartmentTotals]? {
-        guard case .object(let response)? = try? JSONParser.parse(line), let result = response["result"] else { return nil }
-        return DepartmentTotals.from(atResult: result)
+        guard case .at(let result)? = try? ResponseDecoder.decode(line: line) else { return nil }
+        return DepartmentTotals.from(result)
     }
 }

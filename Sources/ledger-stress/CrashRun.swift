@@ -19,7 +19,7 @@ struct CrashRun {
     var runtimeDirectory: String
 
     /// The date the `at` check asks about: after every event the writers send.
-    static let atDate = "2025-12-31"
+    static let atDate = CivilDate(year: 2025, month: 12, day: 31) ?? .latest
 
     /// Runs it and returns its figures; the report says whether it passed.
     func run() -> CrashReport {
@@ -77,23 +77,23 @@ struct CrashRun {
             if count != stored.count { report.failures.append("the export sent \(stored.count) events but ended with count \(count)") }
             report.check = CrashCheck(records: records, stored: stored)
             // The projections are written in the same transactions as the events, so they must agree after any crash.
-            let at = try connection.request(.object(JSONObject([("op", .string("at")), ("date", .string(Self.atDate))])))
-            let differences = LineTotals.differences(expected: LineTotals.of(stored), at: at["result"]?.objectValue ?? JSONObject())
+            let at = try connection.at(date: Self.atDate)
+            let differences = LineTotals.differences(expected: LineTotals.of(stored), at: AtJSON.value(at).objectValue ?? JSONObject())
             report.linesCompared = differences.isEmpty ? LineTotals.of(stored).count : nil
             report.failures += differences
-            let verified = try connection.request(.object(JSONObject([("op", .string("verify"))])))
-            if verified["intact"] == .bool(true), let count = verified["count"]?.integerValue {
-                report.socketVerify = .success(Int(count))
-                if Int(count) != stored.count {
+            switch try connection.verify() {
+            case .intact(let count, _):
+                report.socketVerify = .success(count)
+                if count != stored.count {
                     report.failures.append("verify counted \(count) events but the export held \(stored.count)")
                 }
-            } else {
-                report.socketVerify = .failure(CrashFailure(message: "unexpected answer to verify"))
-                report.failures.append("verify over the socket did not say intact")
+            case .broken(_, let message):
+                report.socketVerify = .failure(CrashFailure(message: message))
+                report.failures.append("verify over the socket did not say intact: \(message)")
             }
-        } catch .refused(let code, let message, _, _) {
-            report.socketVerify = .failure(CrashFailure(message: "\(code): \(message)"))
-            report.failures.append("verify over the socket failed: \(code): \(message)")
+        } catch .refused(let error) {
+            report.socketVerify = .failure(CrashFailure(message: "\(error.code): \(error.message)"))
+            report.failures.append("verify over the socket failed: \(error.code): \(error.message)")
         } catch {
             report.failures.append("reading the store back over the socket failed: \(error)")
         }
@@ -118,19 +118,10 @@ struct CrashRun {
 
     /// Every stored event from seq 1, and the count the export ended with.
     private func export(_ connection: LedgerConnection) throws(ClientError) -> ([JSONObject], Int) {
-        try connection.send(.object(JSONObject([("op", .string("export")), ("from_seq", .integer(1))])))
+        var stream = try connection.export(from: 1)
         var events: [JSONObject] = []
-        while true {
-            guard let line = try connection.receive() else { throw .broken("the export ended without its done line") }
-            let object = try LedgerConnection.successful(line)
-            if case .object(let event)? = object["event"] {
-                events.append(event)
-            } else if object["done"] == .bool(true) {
-                return (events, Int(object["count"]?.integerValue ?? -1))
-            } else {
-                throw .broken("the export sent a line that is neither an event nor its end")
-            }
-        }
+        while let event = try stream.next() { events.append(event) }
+        return (events, stream.count ?? -1)
     }
 
     /// Runs the `ledger` command beside this one.

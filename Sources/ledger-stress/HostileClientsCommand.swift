@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LedgerClient
 import LedgerCore
+import LedgerProtocol
 
 /// `ledger-stress clients`: idle, slow and non-reading clients all at once, while a new client pings.
 struct HostileClientsCommand: ParsableCommand {
@@ -60,7 +61,9 @@ struct HostileClientsCommand: ParsableCommand {
     var example: String?
 
     /// The slow client's request: about a department the writer never touches, so its answer is fixed.
-    static let slowRequest = #"{"op":"at","date":"2025-04-15","department":"home-office"}"# + "\n"
+    static let slowRequest = Request.at(
+        date: CivilDate(year: 2025, month: 4, day: 15) ?? .latest, department: "home-office", knownAt: nil, knownAtText: nil
+    ).line
 
     /// A connection limit a little above what the hostile clients hold, leaving room to fill it up.
     private var defaultLimit: Int { idle + max(100, subscribers + 50) }

@@ -25,7 +25,7 @@ struct HostileScenario {
         var checks = CheckList()
         let control = try daemon.connect()
         let stored = try LoadLedger.load(control, examplePath: examplePath, generated: events)
-        let storeBytes = Int(try Self.stats(control)["store_bytes"]?.integerValue ?? 0)
+        let storeBytes = try control.stats().storeBytes
         print("ledger: \(stored) events (the example ledger and \(events) generated), store \(mebibytes(storeBytes))")
 
         let sampler = PeakSampler(pid: daemon.pid)
@@ -51,7 +51,7 @@ struct HostileScenario {
         )
 
         let pinged = Pinger(socket: daemon.socket, count: pings, interval: pingInterval).run()
-        let holding = Int(try Self.stats(control)["connections"]?.integerValue ?? 0)
+        let holding = try control.stats().connections
         let subscriberDropsWhilePinging = stalled.reduce(0) { $0 + $1.drops }
         let fresh = LatencySummary(pinged.fresh)
         let kept = LatencySummary(pinged.kept)
@@ -66,7 +66,7 @@ struct HostileScenario {
         }
         checks.note("while pinging", "the daemon counted \(holding) connections; subscribers that never read had been dropped \(subscriberDropsWhilePinging) time\(subscriberDropsWhilePinging == 1 ? "" : "s") so far")
 
-        let lineBytes = HostileClientsCommand.slowRequest.utf8.count
+        let lineBytes = HostileClientsCommand.slowRequest.count
         let slowOutcome = slow.wait(atMost: slowInterval * lineBytes + .seconds(60))
         // The first drop comes a subscriber timeout after its socket filled.
         let dropDeadline = ContinuousClock.now + .seconds(subscriberTimeout + 30)
@@ -79,7 +79,7 @@ struct HostileScenario {
         let everyOneDropped = outcomes.allSatisfy { !$0.drops.isEmpty }
         let written = writer.stop()
 
-        try control.send(raw: Array(HostileClientsCommand.slowRequest.utf8))
+        try control.send(raw: HostileClientsCommand.slowRequest)
         let expected = try control.receiveLine()
         let slowAnswered = slowOutcome?.answer != nil && slowOutcome?.answer == expected && expected?.starts(with: Array(#"{"ok":true"#.utf8)) == true
         checks.check(slowAnswered, "slow client", slowOutcome.map { outcome in
@@ -101,9 +101,9 @@ struct HostileScenario {
         let held = idlers.filter { !$0.hasHungUp(waitingMilliseconds: 0) }.count
         var answering = 0
         for connection in idlers {
-            guard (try? connection.send(#"{"op":"ping"}"# + "\n")) != nil,
+            guard (try? connection.send(Request.ping.line)) != nil,
                   let line = try? connection.receiveLine(withinMilliseconds: 10_000) else { continue }
-            if String(decoding: line, as: UTF8.self).contains(#""pong":true"#) { answering += 1 }
+            if case .pong? = try? ResponseDecoder.decode(line: line) { answering += 1 }
         }
         checks.check(held == idle && answering == idle, "idle connections held", "\(held)/\(idle) still open at the end, \(answering)/\(idle) answered a ping then")
         idlers.removeAll()
@@ -136,7 +136,7 @@ struct HostileScenario {
         defer { fillers.removeAll() }
         var result: (open: Int, code: String?, closed: Bool) = (0, nil, false)
         for _ in 0..<3 {
-            let open = Int(try Self.stats(control)["connections"]?.integerValue ?? 0)
+            let open = try control.stats().connections
             for _ in 0..<Swift.max(0, limit - open) { fillers.append(try StressSocket(path: daemon.socket)) }
             let full = try Self.waitForConnections(control, atLeast: limit)
             let probe = try StressSocket(path: daemon.socket)
@@ -146,15 +146,11 @@ struct HostileScenario {
                 result = (full, nil, false)
                 continue
             }
-            let code = (try? JSONParser.parse(answer))?.objectValue?["error"]?.objectValue?["code"]?.stringValue
+            var code: String?
+            if case .error(let refusal)? = try? ResponseDecoder.decode(line: answer) { code = refusal.code }
             return (full, code, probe.hasHungUp(waitingMilliseconds: 5_000))
         }
         return result
-    }
-
-    /// The daemon's `stats` answer.
-    private static func stats(_ connection: LedgerConnection) throws -> JSONObject {
-        try connection.request(.object(JSONObject([("op", .string("stats"))])))
     }
 
     /// The daemon's count of open connections once it reaches `count` (it accepts asynchronously),
@@ -172,7 +168,7 @@ struct HostileScenario {
     private static func waitForConnections(_ connection: LedgerConnection, until done: (Int) -> Bool) throws -> Int {
         let deadline = ContinuousClock.now + .seconds(10)
         while true {
-            let open = Int(try stats(connection)["connections"]?.integerValue ?? 0)
+            let open = try connection.stats().connections
             if done(open) || ContinuousClock.now >= deadline { return open }
             Thread.sleep(forTimeInterval: 0.02)
         }

@@ -38,9 +38,9 @@ import Testing
         try lines.joined(separator: "\n").write(toFile: file, atomically: true, encoding: .utf8)
         let result = try CommandRunner.run("ledger", ["append", file, "--socket", daemon.socket])
         #expect(result.output == "appended 12001, duplicates 0, seq 1–12001\n", "\(result.errors)")
-        let stats = try daemon.connect().call(#"{"op":"stats"}"#)
-        #expect(stats.int("events") == 12_001)
-        #expect(stats.int("appends") > 1)
+        let stats = try daemon.connect().stats()
+        #expect(stats.events == 12_001)
+        #expect(stats.appends > 1)
         // A refusal in a later batch names its line and says what went in before it.
         let bad = daemon.directory.appending("bad.ndjson")
         var more = (0..<10_000).map { Events.event("funded", "plan", on: "2025-02-01", #""amount_pence":2"#, id: "g\($0)") }
@@ -97,12 +97,11 @@ import Testing
     @Test func connectionsBeyondTheLimitAreToldSo() throws {
         let daemon = try DaemonProcess(arguments: ["--max-connections", "2"])
         let first = try daemon.connect()
-        #expect(try first.call(#"{"op":"stats"}"#).int("connections") == 1)
+        #expect(try first.stats().connections == 1)
         let second = try daemon.connect()
-        #expect(try second.call(#"{"op":"ping"}"#)["pong"] == .bool(true))
+        try second.ping()
         let third = try daemon.connect()
-        let refusal = try #require(try third.receive()?.objectValue)
-        #expect(refusal.errorCode == "too_many_connections")
+        #expect(try third.receive()?.refusal?.code == "too_many_connections")
         #expect(try third.receive() == nil)
         #expect(daemon.log.contains("connection refused"))
         #expect(daemon.stop() == 0)
@@ -111,7 +110,7 @@ import Testing
     @Test func anIdleConnectionIsClosed() throws {
         let daemon = try DaemonProcess(arguments: ["--idle-timeout", "1"])
         let client = try daemon.connect()
-        #expect(try client.call(#"{"op":"ping"}"#)["pong"] == .bool(true))
+        try client.ping()
         usleep(1_600_000)
         #expect(try client.receive() == nil)
         #expect(daemon.stop() == 0)
@@ -125,20 +124,20 @@ import Testing
         let writer = try daemon.connect()
         _ = try writer.append([Events.announced("plan", amount: 1_000)])
         let idle = try daemon.connect()
-        try idle.send(JSONParser.parse(#"{"op":"subscribe"}"#))
+        _ = try idle.subscribe(from: 1)
         // Enough events to fill the subscriber's socket many times over; none of it is read.
         let started = Date()
         for batch in 0..<20 {
             let events = (0..<500).map {
                 Events.event("funded", "plan", on: "2025-02-01", #""amount_pence":1"#, id: "b\(batch)-\($0)")
             }
-            #expect(try writer.append(events).int("appended") == 500)
+            #expect(try writer.append(events).appended == 500)
         }
         #expect(Date().timeIntervalSince(started) < 60)
         let deadline = Date().addingTimeInterval(30)
         while !daemon.log.contains("subscriber dropped") && Date() < deadline { usleep(50_000) }
         #expect(daemon.log.contains("subscriber dropped"), "\(daemon.log)")
-        #expect(try writer.call(#"{"op":"stats"}"#).int("events") == 10_001)
+        #expect(try writer.stats().events == 10_001)
         #expect(daemon.stop() == 0)
     }
 }

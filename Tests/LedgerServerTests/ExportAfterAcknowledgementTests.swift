@@ -10,14 +10,9 @@ import Testing
 @Suite struct ExportAfterAcknowledgementTests {
     /// Appends one event on `writer`, then exports from its seq on `reader`: the events found.
     static func appendThenExport(_ writer: LedgerConnection, _ reader: LedgerConnection, line: String, id: String) throws -> (seq: Int64, found: Int) {
-        let answer = try writer.append([Events.event("funded", line, on: "2025-02-03", #""amount_pence":1"#, id: id)])
-        let seq = answer.int("last_seq")
-        try reader.send(raw: Array(#"{"op":"export","from_seq":\#(seq)}"#.utf8) + [UInt8(ascii: "\n")])
-        var found = 0
-        while let line = try reader.receive()?.objectValue, line["done"] == nil {
-            if line["event"] != nil { found += 1 }
-        }
-        return (seq, found)
+        let report = try writer.append([Events.event("funded", line, on: "2025-02-03", #""amount_pence":1"#, id: id)])
+        let seq = report.lastSeq ?? 0
+        return (Int64(seq), try reader.exportedEvents(from: seq).count)
     }
 
     @Test func everyAcknowledgedEventIsInAnExportAskedForRightAfter() throws {
@@ -26,7 +21,7 @@ import Testing
         let rounds = 150
         let setup = try daemon.connect()
         let lines = (0..<clients).map { "line-\($0)" }
-        #expect(try setup.append(lines.map { Events.announced($0) }).int("appended") == Int64(clients))
+        #expect(try setup.append(lines.map { Events.announced($0) }).appended == clients)
         let missed = Mutex<[Int64]>([])
         let failures = Mutex<[String]>([])
         DispatchQueue.concurrentPerform(iterations: clients) { client in

@@ -9,7 +9,7 @@ import Testing
 @Suite(.serialized) struct HotBackupTests {
     @Test func aBackupTakenWhileAppendsRunVerifiesAndServes() throws {
         let daemon = try DaemonProcess()
-        #expect(try daemon.connect().append(DaemonProtocolTests.example).int("appended") == 24)
+        #expect(try daemon.connect().append(DaemonProtocolTests.example).appended == 24)
 
         // The writer appends batches of 100 until told to stop (at most 1000 batches).
         let appended = Atomic<Int>(0)
@@ -23,8 +23,8 @@ import Testing
                     let events = (0..<100).map { number in
                         Events.event("funded", "grooming-gangs-action-plan", on: "2025-03-01", #""amount_pence":1"#, id: "hot-\(batch)-\(number)")
                     }
-                    let response = try client.append(events)
-                    guard response.int("appended") == 100 else { throw DaemonFailure(message: "batch \(batch): \(response)") }
+                    let report = try client.append(events)
+                    guard report.appended == 100 else { throw DaemonFailure(message: "batch \(batch): \(report)") }
                     appended.add(100, ordering: .relaxed)
                 }
             } catch {
@@ -54,10 +54,9 @@ import Testing
 
         let served = try DaemonProcess(directory: copy)
         let client = try served.connect()
-        let at = try client.call(#"{"op":"at","date":"2025-04-15","department":"home-office"}"#)
-        let result = try AtResultDecoder.decode(at["result"] ?? .null)
+        let result = try client.at(date: CivilDate.iso("2025-04-15"), department: "home-office")
         #expect(result.line("grooming-gangs-action-plan")?.state.funded == Pence(Int64(copied - 24)))
-        #expect(try client.append([Events.event("funded", "grooming-gangs-action-plan", on: "2025-03-02", #""amount_pence":1"#)]).int("appended") == 1)
+        #expect(try client.append([Events.event("funded", "grooming-gangs-action-plan", on: "2025-03-02", #""amount_pence":1"#)]).appended == 1)
         #expect(served.stop() == 0)
         #expect(daemon.stop() == 0)
     }

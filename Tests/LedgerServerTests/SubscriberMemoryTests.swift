@@ -18,7 +18,7 @@ import Testing
             let events = (0..<125).map {
                 #"{"type":"funded","line":"plan","effective":"2025-02-01","amount_pence":1,"id":"big-\#(batch)-\#($0)","source":\#(Self.bigSource)}"#
             }
-            #expect(try writer.append(events).int("appended") == 125)
+            #expect(try writer.append(events).appended == 125)
         }
         let pid = daemon.process.processIdentifier
         let before = try #require(Self.anonymousBytes(of: pid))
@@ -27,8 +27,8 @@ import Testing
         var stalled: [LedgerConnection] = []
         for _ in 0..<30 {
             let subscriber = try daemon.connect()
-            try subscriber.send(JSONParser.parse(#"{"op":"subscribe","from_seq":1}"#))
-            #expect(try subscriber.receive()?.objectValue?["event"]?.objectValue?.int("seq") == 1)
+            var stream = try subscriber.subscribe(from: 1)
+            #expect(try stream.next()?.int("seq") == 1)
             stalled.append(subscriber)
         }
         let after = try #require(Self.anonymousBytes(of: pid))
@@ -37,11 +37,9 @@ import Testing
 
         // One that reads gets every event, in order, through the smaller pages.
         let reader = try daemon.connect()
-        try reader.send(JSONParser.parse(#"{"op":"subscribe","from_seq":1}"#))
+        var stream = try reader.subscribe(from: 1)
         var seqs: [Int64] = []
-        while seqs.count < 1001, let event = try reader.receive()?.objectValue?["event"]?.objectValue {
-            seqs.append(event.int("seq"))
-        }
+        while seqs.count < 1001, let event = try stream.next() { seqs.append(event.int("seq")) }
         #expect(seqs == Array(1...1001))
         #expect(daemon.stop() == 0)
     }

@@ -37,15 +37,15 @@ import Testing
         _ = try client.append([Events.announced("plan", amount: 1_000)])
         // Large enough that the daemon is still committing it when SIGTERM arrives.
         let events = (0..<20_000).map { Events.event("funded", "plan", on: "2025-02-01", #""amount_pence":1"#, id: "f\($0)") }
-        try client.send(raw: Array((#"{"op":"append","events":[\#(events.joined(separator: ","))]}"# + "\n").utf8))
+        try client.send(.append(Events.batch(events)))
         usleep(500_000)
         kill(daemon.process.processIdentifier, SIGTERM)
-        let response = try #require(try client.receive()?.objectValue)
-        #expect(response.int("appended") == 20_000, "\(response)")
+        let response = try #require(try client.receive())
+        #expect(response == .appended(AppendReport(appended: 20_000, duplicates: 0, firstSeq: 2, lastSeq: 20_001)), "\(response)")
         #expect(daemon.stop() == 0)
         #expect(daemon.log.contains("shutting down"))
         try daemon.start()
-        #expect(try daemon.connect().call(#"{"op":"stats"}"#).int("events") == 20_001)
+        #expect(try daemon.connect().stats().events == 20_001)
         #expect(daemon.stop() == 0)
     }
 
@@ -66,9 +66,9 @@ import Testing
         let deadline = Date().addingTimeInterval(10)
         while !DaemonProcess.canConnect(socket) && Date() < deadline { usleep(20_000) }
         let client = try LedgerConnection(path: socket, timeout: .seconds(60))
-        #expect(try client.call(#"{"op":"ping"}"#)["pong"] == .bool(true))
+        try client.ping()
         let lines = try String(contentsOfFile: Paths.exampleLedger, encoding: .utf8).split(separator: "\n").map(String.init)
-        #expect(try client.append(lines).int("appended") == 24)
+        #expect(try client.append(lines).appended == 24)
         // The daemon took the handed socket and never bound its own path.
         #expect(!FileManager.default.fileExists(atPath: directory.appending("unused.sock")))
         let logText = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
@@ -87,9 +87,9 @@ import Testing
                     guard let client = try? LedgerConnection(path: socket, timeout: .seconds(60)) else { return ids }
                     for number in 0..<2000 {
                         let id = "w\(writer)-\(number)"
-                        guard let response = try? client.append([Events.event(
+                        guard (try? client.append([Events.event(
                             "funded", "plan", on: "2025-02-01", #""amount_pence":1"#, id: id
-                        )]), response["ok"] == .bool(true) else { return ids }
+                        )])) != nil else { return ids }
                         ids.append(id)
                         acknowledgements.add()
                     }
@@ -113,17 +113,13 @@ import Testing
         #expect(acknowledged.count < 16_000)
         try daemon.start()
         let client = try daemon.connect()
-        try client.send(JSONParser.parse(#"{"op":"export"}"#))
-        var ids: [String] = []
-        var seqs: [Int64] = []
-        while let line = try client.receive()?.objectValue, let event = line["event"]?.objectValue {
-            seqs.append(event.int("seq"))
-            if let id = event["id"]?.stringValue, id.hasPrefix("w") { ids.append(id) }
-        }
+        let events = try client.exportedEvents()
+        let seqs = events.map { $0.int("seq") }
+        let ids = events.compactMap { $0["id"]?.stringValue }.filter { $0.hasPrefix("w") }
         #expect(seqs == Array(1...Int64(seqs.count)))
         #expect(Set(ids).count == ids.count)
         #expect(Set(acknowledged).isSubset(of: Set(ids)))
-        #expect(try client.call(#"{"op":"verify"}"#)["intact"] == .bool(true))
+        #expect(try client.verify() == .intact(count: seqs.count, head: client.stats().headHash))
         #expect(daemon.stop() == 0)
     }
 
