@@ -18,6 +18,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.65.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.5.0"),
     ],
     targets: [
         .systemLibrary(
@@ -67,6 +69,14 @@ let package = Package(
             dependencies: ["LedgerCore", "LedgerProtocol"]
         ),
         .target(
+            name: "LedgerHarness",
+            dependencies: [
+                "LedgerClient",
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
+        .target(
             name: "LedgerCommands",
             dependencies: [
                 "LedgerCore",
@@ -92,7 +102,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "ledger-bench",
-            dependencies: ["LedgerCore", "LedgerStore", "LedgerProtocol", "LedgerClient", "CSQLite"]
+            dependencies: ["LedgerCore", "LedgerStore", "LedgerProtocol", "LedgerClient", "LedgerHarness", "CSQLite"]
         ),
         .executableTarget(
             name: "ledger-stress",
@@ -101,6 +111,7 @@ let package = Package(
                 "LedgerStore",
                 "LedgerClient",
                 "LedgerProtocol",
+                "LedgerHarness",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -111,7 +122,7 @@ let package = Package(
         ),
         .target(
             name: "LedgerTestSupport",
-            dependencies: ["LedgerCore", "LedgerProtocol", "LedgerClient", "LMDB"],
+            dependencies: ["LedgerCore", "LedgerProtocol", "LedgerClient", "LedgerHarness", "LMDB"],
             path: "Tests/LedgerTestSupport"
         ),
         .testTarget(

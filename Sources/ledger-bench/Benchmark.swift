@@ -1,5 +1,6 @@
 import LedgerClient
 import LedgerCore
+import LedgerHarness
 import LedgerProtocol
 import LedgerStore
 import Synchronization
@@ -32,9 +33,10 @@ struct Benchmark {
         let baseline = try SQLiteBaseline(path: sqlitePath)
 
         // Both stores get the same batches; each side's clock time covers only its own work.
-        let daemon = try LaunchedDaemon(stateDirectory: stateDirectory, socket: scratch + "/ledger.sock", scratch: scratch)
-        let client = try daemon.connect()
-        let anonymousMemory = AnonymousMemorySampler(pid: daemon.process.processIdentifier)
+        let daemon = DaemonProcess.benchmarked(stateDirectory: stateDirectory, scratch: scratch)
+        try daemon.start(within: .seconds(120))
+        let client = try daemon.connect(timeout: .seconds(600))
+        let anonymousMemory = AnonymousMemorySampler(pid: daemon.pid)
         var workload = Workload(seed: options.seed, total: options.events)
         let segment = max(1, (options.events + options.runs - 1) / options.runs)
         var ledgerSegments: [Double] = []
@@ -113,18 +115,20 @@ struct Benchmark {
         for _ in 0..<(options.runs * dates.count) { pings.append(try measure { try Self.exchange(ping, on: client) }) }
         report.add(.ping, ledger: percentile(pings, 50), sqlite: nil)
 
-        let peak = daemon.peakResidentBytes()
+        // VmHWM counts the pages of the store's memory map that were read, which the kernel can drop.
+        let peak = daemon.statusBytes("VmHWM")
         let peakAnonymous = anonymousMemory.stop()
-        try daemon.stop()
+        try daemon.stopCleanly()
         if let peak { report.add(.peakMemory, ledger: Double(peak), sqlite: nil) }
         if peakAnonymous > 0 { report.add(.peakAnonymousMemory, ledger: Double(peakAnonymous), sqlite: nil) }
 
         progress("restarts to READY=1")
         var starts: [Double] = []
         for _ in 0..<options.runs {
-            let restarted = try LaunchedDaemon(stateDirectory: stateDirectory, socket: scratch + "/ledger.sock", scratch: scratch)
-            starts.append(restarted.secondsToReady)
-            try restarted.stop()
+            let restarted = DaemonProcess.benchmarked(stateDirectory: stateDirectory, scratch: scratch)
+            let ready = try restarted.start(within: .seconds(120))
+            starts.append(Double(ready.components.seconds) + Double(ready.components.attoseconds) / 1e18)
+            try restarted.stopCleanly()
         }
         report.add(.startToReady, ledger: median(starts), sqlite: nil)
 
@@ -170,7 +174,7 @@ struct Benchmark {
     }
 
     /// Seconds for every connection to append its events one request each, all connections at once.
-    private func appendSingles(_ events: [[JSONValue]], to daemon: LaunchedDaemon) throws -> Double {
+    private func appendSingles(_ events: [[JSONValue]], to daemon: DaemonProcess) throws -> Double {
         let requests = events.map { $0.map { Request.append([$0]).line } }
         let socket = daemon.socket
         return try timeConcurrently(requests.count) { index in

@@ -1,6 +1,7 @@
 import Foundation
 import LedgerClient
 import LedgerCore
+import LedgerHarness
 
 /// One crash run: `ledgerd` on a state directory, writers appending to it, SIGKILLs at seeded
 /// random moments each followed by a restart, then a check of the store against what was sent.
@@ -22,12 +23,13 @@ struct CrashRun {
     static let atDate = CivilDate(year: 2025, month: 12, day: 31) ?? .latest
 
     /// Runs it and returns its figures; the report says whether it passed.
-    func run() -> CrashReport {
+    func run() async -> CrashReport {
         let clock = ContinuousClock()
         let began = clock.now
         var report = CrashReport(seed: seed, delayMilliseconds: delayMilliseconds)
-        let daemon = StressDaemon(
-            stateDirectory: workDirectory + "/state", runtimeDirectory: runtimeDirectory, logPath: workDirectory + "/ledgerd.log"
+        let daemon = DaemonProcess(
+            stateDirectory: workDirectory + "/state", directory: runtimeDirectory, logFile: Self.logPath(workDirectory),
+            arguments: ["--log-level", "warning"]
         )
         do {
             try daemon.start()
@@ -62,14 +64,17 @@ struct CrashRun {
         for writer in crew { writer.join() }
         report.reconnections = crew.reduce(0) { $0 + $1.reconnectionCount }
         if report.failures.isEmpty {
-            check(daemon, crew.flatMap(\.requests), into: &report)
+            await check(daemon, crew.flatMap(\.requests), into: &report)
         }
         report.elapsed = clock.now - began
         return report
     }
 
+    /// Where the daemon's log goes.
+    static func logPath(_ workDirectory: String) -> String { workDirectory + "/ledgerd.log" }
+
     /// Reads the store back (export and verify), stops the daemon, and verifies the stopped store with `ledger`.
-    private func check(_ daemon: StressDaemon, _ records: [RequestRecord], into report: inout CrashReport) {
+    private func check(_ daemon: DaemonProcess, _ records: [RequestRecord], into report: inout CrashReport) async {
         do {
             let connection = try LedgerConnection(path: daemon.socket, timeout: .seconds(300))
             let (stored, count) = try export(connection)
@@ -99,14 +104,19 @@ struct CrashRun {
         }
         let status = daemon.stop()
         report.stopStatus = status
-        if status != 0 { report.failures.append("ledgerd exited with status \(status) on SIGTERM; its log: \(daemon.logPath)") }
+        if status != 0 { report.failures.append("ledgerd exited with status \(status) on SIGTERM; its log: \(Self.logPath(workDirectory))") }
         // The daemon logs at warning and above here: a crash it recovers from cleanly leaves nothing to say.
         let logged = daemon.log.split(separator: "\n")
         report.daemonLogLines = logged.count
         for line in logged where ["error", "critical"].contains(line.split(separator: " ").dropFirst().first ?? "") {
             report.failures.append("ledgerd logged: \(line)")
         }
-        let verify = Self.runLedger(["verify", "--db", daemon.stateDirectory])
+        let verify: CommandResult
+        do {
+            verify = try await CommandRunner.run("ledger", ["verify", "--db", daemon.stateDirectory])
+        } catch {
+            verify = CommandResult(status: -1, output: "", errors: "cannot run \(Products.path("ledger")): \(error)")
+        }
         if verify.status == 0 {
             report.storeVerify = .success(verify.output.trimmingCharacters(in: .whitespacesAndNewlines))
         } else {
@@ -122,25 +132,5 @@ struct CrashRun {
         var events: [JSONObject] = []
         while let event = try stream.next() { events.append(event) }
         return (events, stream.count ?? -1)
-    }
-
-    /// Runs the `ledger` command beside this one.
-    private static func runLedger(_ arguments: [String]) -> (status: Int32, output: String, errors: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: StressDaemon.sibling("ledger"))
-        process.arguments = arguments
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        do {
-            try process.run()
-        } catch {
-            return (-1, "", "cannot run \(StressDaemon.sibling("ledger")): \(error)")
-        }
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
     }
 }

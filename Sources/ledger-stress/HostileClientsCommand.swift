@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LedgerClient
 import LedgerCore
+import LedgerHarness
 import LedgerProtocol
 
 /// `ledger-stress clients`: idle, slow and non-reading clients all at once, while a new client pings.
@@ -99,9 +100,12 @@ struct HostileClientsCommand: ParsableCommand {
             ledgerd --max-connections \(limit) --idle-timeout \(idleTimeout) --subscriber-timeout \(subscriberTimeout)
             """)
         // Notices are kept: the scenario counts the daemon's own account of the subscribers it dropped.
-        let daemon = StressDaemon(
-            stateDirectory: scratch + "/state", runtimeDirectory: scratch, logPath: scratch + "/ledgerd.log", logLevel: "notice",
-            arguments: ["--max-connections", "\(limit)", "--idle-timeout", "\(idleTimeout)", "--subscriber-timeout", "\(subscriberTimeout)"]
+        let daemon = DaemonProcess(
+            stateDirectory: scratch + "/state", directory: scratch, logFile: scratch + "/ledgerd.log",
+            arguments: [
+                "--log-level", "notice", "--max-connections", "\(limit)", "--idle-timeout", "\(idleTimeout)",
+                "--subscriber-timeout", "\(subscriberTimeout)",
+            ]
         )
         try daemon.start()
         let checks: CheckList

@@ -1,6 +1,7 @@
 import Foundation
 import LedgerClient
 import LedgerCore
+import LedgerHarness
 import LedgerProtocol
 
 /// One run of the hostile clients against a daemon: sets them all going, pings through them, and
@@ -21,7 +22,7 @@ struct HostileScenario {
     let latencyTarget: Double?
 
     /// Runs the clients against `daemon` (then stops it) and returns the checks, already printed.
-    func run(against daemon: StressDaemon, examplePath: String) throws -> CheckList {
+    func run(against daemon: DaemonProcess, examplePath: String) throws -> CheckList {
         var checks = CheckList()
         let control = try daemon.connect()
         let stored = try LoadLedger.load(control, examplePath: examplePath, generated: events)
@@ -29,15 +30,15 @@ struct HostileScenario {
         print("ledger: \(stored) events (the example ledger and \(events) generated), store \(mebibytes(storeBytes))")
 
         let sampler = PeakSampler(pid: daemon.pid)
-        let baseAnonymous = ProcessProbe.statusBytes("RssAnon", of: daemon.pid) ?? 0
-        let baseDescriptors = ProcessProbe.openDescriptors(of: daemon.pid) ?? 0
+        let baseAnonymous = ProcessStatus.bytes("RssAnon", of: daemon.pid) ?? 0
+        let baseDescriptors = ProcessStatus.openDescriptors(of: daemon.pid) ?? 0
         let writer = SteadyWriter(socket: daemon.socket, interval: appendInterval)
         var idlers: [StressSocket] = []
         idlers.reserveCapacity(idle)
         for _ in 0..<idle { idlers.append(try StressSocket(path: daemon.socket)) }
         // The writer's connection and this one beside the idle ones.
         let counted = try Self.waitForConnections(control, atLeast: idle + 2)
-        let idleAnonymous = ProcessProbe.statusBytes("RssAnon", of: daemon.pid) ?? 0
+        let idleAnonymous = ProcessStatus.bytes("RssAnon", of: daemon.pid) ?? 0
         checks.note("idle connections open", "\(idle), daemon counts \(counted) connections; anonymous memory \(mebibytes(baseAnonymous)) before, \(mebibytes(idleAnonymous)) after (about \((idleAnonymous - baseAnonymous) / Swift.max(idle, 1) / 1024) KiB each)")
 
         let slow = SlowSender(socket: daemon.socket, line: HostileClientsCommand.slowRequest, interval: slowInterval)
@@ -111,7 +112,7 @@ struct HostileScenario {
         checks.check(remaining == 1, "connections released", "\(remaining) open once the clients left (this one)")
 
         let peaks = sampler.stop()
-        let peakResident = ProcessProbe.statusBytes("VmHWM", of: daemon.pid) ?? peaks.residentBytes
+        let peakResident = ProcessStatus.bytes("VmHWM", of: daemon.pid) ?? peaks.residentBytes
         checks.check(
             peakResident <= memoryLimitBytes, "daemon memory",
             "peak resident \(mebibytes(peakResident)) (VmHWM, with the store's mapped pages), peak anonymous \(mebibytes(peaks.anonymousBytes)) (sampled); limit \(mebibytes(memoryLimitBytes))"
@@ -131,7 +132,7 @@ struct HostileScenario {
     /// Fills the daemon up to its limit, then opens one more: what that one was told, and whether
     /// the daemon then closed it. A subscriber may be between two subscriptions as the extra one
     /// connects, leaving room for it: then it is kept as one more filler and the check is made again.
-    private func refuseBeyondLimit(_ daemon: StressDaemon, _ control: LedgerConnection) throws -> (open: Int, code: String?, closed: Bool) {
+    private func refuseBeyondLimit(_ daemon: DaemonProcess, _ control: LedgerConnection) throws -> (open: Int, code: String?, closed: Bool) {
         var fillers: [StressSocket] = []
         defer { fillers.removeAll() }
         var result: (open: Int, code: String?, closed: Bool) = (0, nil, false)

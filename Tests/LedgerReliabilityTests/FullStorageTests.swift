@@ -36,7 +36,7 @@ import Testing
         #expect(try client.verify() == .intact(count: count, head: stats.headHash))
     }
 
-    @Test func atTheMapLimitAppendsGetStorageFullAndALargerLimitLetsThemResume() throws {
+    @Test func atTheMapLimitAppendsGetStorageFullAndALargerLimitLetsThemResume() async throws {
         // 1 MiB is the smallest limit ledgerd accepts (0 is refused at the command line).
         let daemon = try DaemonProcess(arguments: ["--max-store-mib", "1"])
         let client = try daemon.connect()
@@ -72,7 +72,7 @@ import Testing
 
         // A larger limit after a restart: appends resume after the last acknowledged event.
         #expect(daemon.stop() == 0)
-        let larger = try DaemonProcess(arguments: ["--max-store-mib", "64"], directory: daemon.directory)
+        let larger = try DaemonProcess(arguments: ["--max-store-mib", "64"], in: daemon.directory)
         let resumed = try larger.connect()
         #expect(try resumed.exportLines() == full)
         let more = try resumed.append(Filler.funding(Self.line, tag: "resumed", count: 200))
@@ -81,7 +81,7 @@ import Testing
         try Self.readsGoOn(resumed, count: count + 200)
         #expect(larger.stop() == 0)
 
-        let verify = try CommandRunner.run("ledger", ["verify", "--db", daemon.stateDirectory])
+        let verify = try await CommandRunner.run("ledger", ["verify", "--db", daemon.stateDirectory])
         #expect(verify.status == 0, "\(verify.errors)")
         #expect(verify.output.hasPrefix("ok: \(count + 200) events, chain intact"))
     }
@@ -125,9 +125,9 @@ import Testing
         #expect(daemon.stop() == 0)
     }
 
-    @Test func aStoreLimitBelowOneMiBIsRefusedAtStart() throws {
+    @Test func aStoreLimitBelowOneMiBIsRefusedAtStart() async throws {
         let directory = try TemporaryDirectory("ledgerd-limit")
-        let result = try CommandRunner.run("ledgerd", [
+        let result = try await CommandRunner.run("ledgerd", [
             "--max-store-mib", "0", "--state-dir", directory.appending("state"), "--socket", directory.appending("ledger.sock"),
         ])
         #expect(result.status == 64)
@@ -137,7 +137,7 @@ import Testing
 
     // Needs the right to mount a tmpfs (root, as on the build machine); elsewhere it is skipped.
     @Test(.enabled(if: SmallFilesystem.isAvailable, "mounting a small tmpfs needs root"))
-    func onAFullDiskAppendsGetStorageFullAndResumeWhenTheDiskGrows() throws {
+    func onAFullDiskAppendsGetStorageFullAndResumeWhenTheDiskGrows() async throws {
         let directory = try TemporaryDirectory("ledgerd-full-disk")
         let state = directory.appending("state")
         try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: false)
@@ -198,7 +198,7 @@ import Testing
         try Self.readsGoOn(restarted, count: count + 200)
         #expect(daemon.stop() == 0)
 
-        let verify = try CommandRunner.run("ledger", ["verify", "--db", state])
+        let verify = try await CommandRunner.run("ledger", ["verify", "--db", state])
         #expect(verify.status == 0, "\(verify.errors)")
         #expect(verify.output.hasPrefix("ok: \(count + 200) events, chain intact"))
         #expect(!daemon.log.contains("internal"))

@@ -126,7 +126,7 @@ struct HostileCorpus: Sendable {
             #expect((try? client.ping()) != nil, "\(request.name): no ping after it")
         }
 
-        #expect(daemon.process.isRunning)
+        #expect(daemon.isRunning)
         let after = try export(client)
         #expect(after.count == before.count && after == before, "the ledger changed: \(after.count) lines, was \(before.count): \(String(decoding: before.first ?? [], as: UTF8.self).prefix(300))")
         #expect(try client.verify() == .intact(count: example.count + corpus.setup.count, head: client.stats().headHash))

@@ -99,7 +99,7 @@ import Testing
         }
     }
 
-    @Test func badLinesGetErrorsAndTheConnectionGoesOn() throws {
+    @Test func badLinesGetErrorsAndTheConnectionGoesOn() async throws {
         let daemon = try DaemonProcess(arguments: ["--max-line-bytes", "4096"])
         let client = try daemon.connect()
         let cases: [(String, String)] = [
@@ -159,24 +159,20 @@ import Testing
         let setup = try daemon.connect()
         #expect(try setup.append([Events.announced("plan", amount: 1_000_000_000)]).appended == 1)
         let socket = daemon.socket
-        let acknowledged = try await withThrowingTaskGroup(of: [Int64].self) { group in
-            for writer in 0..<16 {
-                group.addTask {
-                    let client = try LedgerConnection(path: socket, timeout: .seconds(60))
-                    var seqs: [Int64] = []
-                    for number in 0..<25 {
-                        let report = try client.append([Events.event(
-                            "funded", "plan", on: "2025-02-01", #""amount_pence":1"#, id: "w\(writer)-\(number)"
-                        )])
-                        seqs.append(Int64(report.firstSeq ?? 0))
-                    }
-                    return seqs
-                }
+        // Each writer on a thread of its own: all sixteen wait on the daemon at once.
+        let writers = try await Threads.run(16, name: "writer") { writer in
+            let client = try LedgerConnection(path: socket, timeout: .seconds(60))
+            var seqs: [Int64] = []
+            for number in 0..<25 {
+                let report = try client.append([Events.event(
+                    "funded", "plan", on: "2025-02-01", #""amount_pence":1"#, id: "w\(writer)-\(number)"
+                )])
+                seqs.append(Int64(report.firstSeq ?? 0))
             }
-            var all: [Int64] = []
-            for try await seqs in group { all += seqs }
-            return all
+            return seqs
         }
+        #expect(writers.peak == 16, "only \(writers.peak) writers ran at once")
+        let acknowledged = writers.values.flatMap { $0 }
         #expect(acknowledged.count == 400)
         #expect(Set(acknowledged).count == 400)
         #expect(acknowledged.sorted() == Array(2...401))
@@ -194,36 +190,50 @@ import Testing
         _ = try writer.append([Events.announced("plan", amount: 1_000)] + (0..<9).map {
             Events.event("funded", "plan", on: "2025-02-01", #""amount_pence":1"#, id: "early-\($0)")
         })
-        let subscriber = try daemon.connect()
-        var stream = try subscriber.subscribe(from: 3)
-        let reading = Task.detached { () throws -> [Int64] in
-            var seqs: [Int64] = []
-            while seqs.count < 38, let event = try stream.next() { seqs.append(event.int("seq")) }
-            return seqs
+        // The subscriber reads on a thread of its own; the writer appends on another once the
+        // subscriber has its first event, so the later ones reach it live.
+        let socket = daemon.socket
+        let subscribed = DispatchSemaphore(value: 0)
+        let run = try await Threads.run(2) { role in
+            if role == 0 {
+                let subscriber = try LedgerConnection(path: socket, timeout: .seconds(60))
+                var stream = try subscriber.subscribe(from: 3)
+                var seqs: [Int64] = []
+                while seqs.count < 38, let event = try stream.next() {
+                    seqs.append(event.int("seq"))
+                    if seqs.count == 1 { subscribed.signal() }
+                }
+                return seqs
+            }
+            guard subscribed.wait(timeout: .now() + 60) == .success else { throw DaemonFailure(message: "the subscriber got nothing") }
+            let writer = try LedgerConnection(path: socket, timeout: .seconds(60))
+            for batch in 0..<10 {
+                _ = try writer.append((0..<3).map {
+                    Events.event("funded", "plan", on: "2025-02-01", #""amount_pence":1"#, id: "live-\(batch)-\($0)")
+                })
+            }
+            return []
         }
-        for batch in 0..<10 {
-            _ = try writer.append((0..<3).map {
-                Events.event("funded", "plan", on: "2025-02-01", #""amount_pence":1"#, id: "live-\(batch)-\($0)")
-            })
-        }
-        let seqs = try await reading.value
-        #expect(seqs == Array(3...40))
+        #expect(run.values[0] == Array(3...40))
+        #expect(run.peak == 2)
         #expect(daemon.stop() == 0)
     }
 
-    @Test func aClientWithoutWriteRightsIsRefusedWritesAndServedReads() throws {
+    // Runs `ledger` as nobody: needs root and setpriv.
+    @Test(.enabled(if: Host.canSwitchUser, "running ledger as nobody needs root, setpriv and the users nobody and nogroup"))
+    func aClientWithoutWriteRightsIsRefusedWritesAndServedReads() async throws {
         let daemon = try DaemonProcess(arguments: ["--writers-group", "no-such-group-for-ledger"])
         let root = try daemon.connect()
         _ = try root.append(Self.example)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: daemon.directory.path)
-        let nobody = try CommandRunner.run("/usr/bin/setpriv", [
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: daemon.directory)
+        let nobody = try await CommandRunner.run("/usr/bin/setpriv", [
             "--reuid=nobody", "--regid=nogroup", "--clear-groups",
             Paths.products + "/ledger", "append", "-", "--socket", daemon.socket,
         ], input: Events.announced("sneaky", amount: 5), absolute: true)
         #expect(nobody.status == 1)
         #expect(nobody.errors.contains("forbidden"), "\(nobody.errors)")
         #expect(nobody.errors.contains("may only read"))
-        let read = try CommandRunner.run("/usr/bin/setpriv", [
+        let read = try await CommandRunner.run("/usr/bin/setpriv", [
             "--reuid=nobody", "--regid=nogroup", "--clear-groups",
             Paths.products + "/ledger", "at", "2025-04-15", "--format", "json", "--socket", daemon.socket,
         ], absolute: true)
@@ -233,18 +243,20 @@ import Testing
         #expect(daemon.stop() == 0)
     }
 
-    @Test func aMemberOfTheWritersGroupMayAppend() throws {
+    // Runs `ledger` as nobody with group 100 ("users" on Debian): needs root and setpriv.
+    @Test(.enabled(if: Host.canSwitchUser && getgrgid(100) != nil, "running ledger as nobody in group 100 needs root, setpriv and that group"))
+    func aMemberOfTheWritersGroupMayAppend() async throws {
         // "users" (gid 100 on Debian) stands in for the ledger group; the client is nobody with it as a
         // supplementary group only, so the daemon can know it only through SO_PEERGROUPS.
         let daemon = try DaemonProcess(arguments: ["--writers-group", "users"])
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: daemon.directory.path)
-        let member = try CommandRunner.run("/usr/bin/setpriv", [
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: daemon.directory)
+        let member = try await CommandRunner.run("/usr/bin/setpriv", [
             "--reuid=nobody", "--regid=nogroup", "--groups=100",
             Paths.products + "/ledger", "append", "-", "--socket", daemon.socket,
         ], input: Events.announced("plan", amount: 5), absolute: true)
         #expect(member.status == 0, "\(member.errors)")
         #expect(member.output == "appended 1, duplicates 0, seq 1\n")
-        let stranger = try CommandRunner.run("/usr/bin/setpriv", [
+        let stranger = try await CommandRunner.run("/usr/bin/setpriv", [
             "--reuid=nobody", "--regid=nogroup", "--clear-groups",
             Paths.products + "/ledger", "append", "-", "--socket", daemon.socket,
         ], input: Events.announced("other", amount: 5), absolute: true)

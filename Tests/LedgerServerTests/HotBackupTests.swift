@@ -7,7 +7,7 @@ import Testing
 
 /// `ledger backup` beside a daemon that is appending: the copy is consistent, verifies, and serves.
 @Suite(.serialized) struct HotBackupTests {
-    @Test func aBackupTakenWhileAppendsRunVerifiesAndServes() throws {
+    @Test func aBackupTakenWhileAppendsRunVerifiesAndServes() async throws {
         let daemon = try DaemonProcess()
         #expect(try daemon.connect().append(DaemonProtocolTests.example).appended == 24)
 
@@ -37,7 +37,7 @@ import Testing
 
         let copy = try TemporaryDirectory("ledger-backup")
         let before = appended.load(ordering: .relaxed)
-        let backup = try CommandRunner.run("ledger", ["backup", copy.appending("state"), "--db", daemon.stateDirectory])
+        let backup = try await CommandRunner.run("ledger", ["backup", copy.appending("state"), "--db", daemon.stateDirectory])
         let after = appended.load(ordering: .relaxed)
         stop.store(true, ordering: .relaxed)
         while !writer.isFinished && Date() < deadline.addingTimeInterval(30) { usleep(2000) }
@@ -48,7 +48,7 @@ import Testing
         let copied = try #require(backup.output.split(separator: " ").dropFirst(2).first.flatMap { Int($0) })
         #expect(copied >= 24 + before && copied <= 24 + after + 100 && (copied - 24) % 100 == 0)
 
-        let verify = try CommandRunner.run("ledger", ["verify", "--db", copy.appending("state")])
+        let verify = try await CommandRunner.run("ledger", ["verify", "--db", copy.appending("state")])
         #expect(verify.status == 0)
         #expect(verify.output.hasPrefix("ok: \(copied) events, chain intact"))
 

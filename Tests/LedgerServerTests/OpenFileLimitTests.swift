@@ -7,24 +7,15 @@ import Testing
 /// soft limit is 1024) still serves up to `--max-connections` and refuses the next one by name,
 /// instead of leaving new clients waiting unanswered once it runs out of descriptors.
 @Suite struct OpenFileLimitTests {
-    @Test func theConnectionLimitHoldsUnderALowSoftLimit() throws {
-        let directory = try TemporaryDirectory("ledgerd-nofile")
-        let socket = directory.appending("ledger.sock")
-        let process = Process()
+    @Test(.enabled(if: Host.has("/usr/bin/prlimit"), "needs prlimit (util-linux) to start ledgerd under a low limit"))
+    func theConnectionLimitHoldsUnderALowSoftLimit() throws {
         // prlimit execs ledgerd with 64 descriptors allowed (the hard limit 4096 lets it raise that).
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/prlimit")
-        process.arguments = [
-            "--nofile=64:4096", Paths.products + "/ledgerd", "--state-dir", directory.appending("state"), "--socket", socket,
-            "--max-connections", "100", "--log-level", "warning",
-        ]
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        defer {
-            process.terminate()
-            process.waitUntilExit()
-        }
-        let deadline = Date().addingTimeInterval(20)
-        while !DaemonProcess.canConnect(socket) && Date() < deadline { usleep(20_000) }
+        let directory = try TemporaryDirectory("ledgerd-nofile")
+        let daemon = try DaemonProcess(
+            arguments: ["--max-connections", "100", "--log-level", "warning"], wrapper: ["/usr/bin/prlimit", "--nofile=64:4096"],
+            in: directory.path, keeping: directory
+        )
+        let socket = daemon.socket
 
         var clients: [LedgerConnection] = []
         var answered = 0
@@ -38,5 +29,6 @@ import Testing
         #expect(answered == 100)
         let beyond = try LedgerConnection(path: socket, timeout: .seconds(5))
         #expect((try? beyond.receive())??.refusal?.code == "too_many_connections")
+        #expect(daemon.stop() == 0)
     }
 }
