@@ -19,6 +19,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.24.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.12.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.5.0"),
     ],
     targets: [
         .systemLibrary(
@@ -49,7 +51,7 @@ let package = Package(
         ),
         .target(
             name: "LedgerProtocol",
-            dependencies: ["LedgerCore", "LedgerStore"]
+            dependencies: ["LedgerCore"]
         ),
         .target(
             name: "LedgerServer",
@@ -70,10 +72,19 @@ let package = Package(
             dependencies: ["LedgerCore", "LedgerProtocol"]
         ),
         .target(
+            name: "LedgerHarness",
+            dependencies: [
+                "LedgerClient",
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
+        .target(
             name: "LedgerCommands",
             dependencies: [
                 "LedgerCore",
                 "LedgerStore",
+                "LedgerProtocol",
                 "LedgerClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -94,7 +105,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "ledger-bench",
-            dependencies: ["LedgerCore", "LedgerStore", "LedgerClient", "CSQLite"]
+            dependencies: ["LedgerCore", "LedgerStore", "LedgerProtocol", "LedgerClient", "LedgerHarness", "CSQLite"]
         ),
         .executableTarget(
             name: "ledger-stress",
@@ -103,6 +114,7 @@ let package = Package(
                 "LedgerStore",
                 "LedgerClient",
                 "LedgerProtocol",
+                "LedgerHarness",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -119,13 +131,17 @@ let package = Package(
         ),
         .target(
             name: "LedgerTestSupport",
-            dependencies: ["LedgerCore", "LedgerClient", "LMDB"],
+            dependencies: ["LedgerCore", "LedgerProtocol", "LedgerClient", "LedgerHarness", "LMDB"],
             path: "Tests/LedgerTestSupport"
         ),
         .testTarget(
             name: "LedgerCoreTests",
             dependencies: ["LedgerCore", "LedgerProtocol", "LedgerTestSupport"],
             exclude: ["Resources"]
+        ),
+        .testTarget(
+            name: "LedgerProtocolTests",
+            dependencies: ["LedgerCore", "LedgerProtocol", "LedgerTestSupport"]
         ),
         .testTarget(
             name: "LedgerStoreTests",
@@ -142,7 +158,7 @@ let package = Package(
         .testTarget(
             name: "LedgerServerTests",
             dependencies: [
-                "LedgerCore", "LedgerClient", "LedgerServer", "LedgerTestSupport", "ledger", "ledgerd", "service-sandbox",
+                "LedgerCore", "LedgerProtocol", "LedgerClient", "LedgerServer", "LedgerTestSupport", "ledger", "ledgerd", "service-sandbox",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOExtras", package: "swift-nio-extras"),
@@ -151,7 +167,8 @@ let package = Package(
         .testTarget(
             name: "LedgerReliabilityTests",
             dependencies: [
-                "LedgerCore", "LedgerStore", "LedgerClient", "LedgerFuzzing", "LedgerTestSupport", "ledger", "ledgerd", "ledger-stress",
+                "LedgerCore", "LedgerStore", "LedgerProtocol", "LedgerClient", "LedgerFuzzing", "LedgerTestSupport", "ledger", "ledgerd",
+                "ledger-stress",
             ],
             exclude: ["Resources"]
         ),

@@ -1,11 +1,19 @@
+import LedgerProtocol
+
 /// Why a request to the daemon failed.
 public enum ClientError: Error, Sendable, CustomStringConvertible {
     /// The socket could not be reached: nothing listens there, or no permission.
     case unreachable(path: String, reason: String)
     /// The connection broke, or the daemon sent something that is not the protocol.
     case broken(String)
-    /// The daemon answered with an error.
-    case refused(code: String, message: String, index: Int?, field: String?)
+    /// The daemon answered with an error: its code, message, and the index, field or seq it names.
+    case refused(ProtocolError)
+
+    /// The daemon's error, when it refused the request.
+    public var refusal: ProtocolError? {
+        if case .refused(let error) = self { return error }
+        return nil
+    }
 
     /// One line for people.
     public var description: String {
@@ -14,8 +22,8 @@ public enum ClientError: Error, Sendable, CustomStringConvertible {
             "cannot reach ledgerd at \(path) (\(reason))"
         case .broken(let message):
             "the connection to ledgerd failed: \(message)"
-        case .refused(let code, let message, _, let field):
-            field.map { "\(code) (\($0)): \(message)" } ?? "\(code): \(message)"
+        case .refused(let error):
+            error.field.map { "\(error.code) (\($0)): \(error.message)" } ?? "\(error.code): \(error.message)"
         }
     }
 }

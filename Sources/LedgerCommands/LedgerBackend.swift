@@ -36,6 +36,16 @@ struct EmbeddedLedger: LedgerBackend {
         }
     }
 
+    /// Runs `body`, turning the daemon's refusal into a failure said as `code: message`.
+    static func plainly<Value>(_ body: () throws(ClientError) -> Value) throws -> Value {
+        do {
+            return try body()
+        } catch {
+            guard let refusal = error.refusal else { throw error }
+            throw CommandFailure(refusal.description)
+        }
+    }
+
     func history(of line: String) throws -> [HistoryEntry] { try log.history(of: line) }
 
     func export(fromSeq: UInt64, _ body: ([UInt8]) throws -> Void) throws { try log.export(fromSeq: fromSeq, body) }
@@ -50,11 +60,7 @@ struct DaemonLedger: LedgerBackend {
     static let requestBytes = 768 << 10
 
     func at(_ date: CivilDate, department: String?, knownAt: Timestamp?, knownAtText: String?) throws -> AtResult {
-        var request = JSONObject([("op", .string("at")), ("date", .string(date.description))])
-        if let department { request["department"] = .string(department) }
-        if let knownAtText { request["known_at"] = .string(knownAtText) }
-        let response = try connection.request(.object(request))
-        return try AtResultDecoder.decode(response["result"] ?? .null)
+        try connection.at(date: date, department: department, knownAt: knownAtText ?? knownAt?.rfc3339)
     }
 
     func append(_ batch: NDJSONBatch, progress: (Int, Int) -> Void) throws -> AppendReport {
@@ -69,34 +75,46 @@ struct DaemonLedger: LedgerBackend {
                 bytes += size
                 end += 1
             }
-            let request = JSONValue.object(JSONObject([("op", .string("append")), ("events", .array(Array(batch.values[start..<end])))]))
+            let report: AppendReport
             do {
-                let response = try connection.request(request)
-                guard case .appended(let report) = try ResponseDecoder.decode(.object(response)) else {
-                    throw ClientError.broken("the daemon did not answer the append")
-                }
-                total.appended += report.appended
-                total.duplicates += report.duplicates
-                total.firstSeq = total.firstSeq ?? report.firstSeq
-                total.lastSeq = report.lastSeq ?? total.lastSeq
-            } catch ClientError.refused(let code, let message, let index, let field) {
-                guard let rule = ValidationError.Code(rawValue: code) else {
-                    throw CommandFailure("\(code): \(message)\(total.appended > 0 ? "; \(AppendCommand.summary(total)) before it" : "; nothing was appended")")
-                }
-                throw AppendRefusal(error: ValidationError(rule, field: field, message, index: index), offset: start, before: total)
+                report = try connection.append(Array(batch.values[start..<end]))
+            } catch {
+                guard let refusal = error.refusal else { throw error }
+                throw Self.failure(refusal, offset: start, before: total)
             }
+            total.appended += report.appended
+            total.duplicates += report.duplicates
+            total.firstSeq = total.firstSeq ?? report.firstSeq
+            total.lastSeq = report.lastSeq ?? total.lastSeq
             start = end
             progress(start, batch.values.count)
         }
         return total
     }
 
-    func history(of line: String) throws -> [HistoryEntry] {
-        let response = try connection.request(.object(JSONObject([("op", .string("history")), ("line", .string(line))])))
-        guard case .history(let objects) = try ResponseDecoder.decode(.object(response)) else {
-            throw ClientError.broken("the daemon did not answer the history request")
+    /// The daemon's refusal of the batch starting at `offset`: a rule of the ledger, said as the
+    /// embedded ledger says it, or another error, with what went in before it.
+    private static func failure(_ refusal: ProtocolError, offset: Int, before total: AppendReport) -> any Error {
+        guard let rule = ValidationError.Code(rawValue: refusal.code) else {
+            return CommandFailure(
+                "\(refusal.code): \(refusal.message)\(total.appended > 0 ? "; \(AppendCommand.summary(total)) before it" : "; nothing was appended")"
+            )
         }
-        return try objects.map { object in
+        return AppendRefusal(error: ValidationError(rule, field: refusal.field, refusal.message, index: refusal.index), offset: offset, before: total)
+    }
+
+    /// Runs `body`, turning the daemon's refusal into a failure said as `code: message`.
+    static func plainly<Value>(_ body: () throws(ClientError) -> Value) throws -> Value {
+        do {
+            return try body()
+        } catch {
+            guard let refusal = error.refusal else { throw error }
+            throw CommandFailure(refusal.description)
+        }
+    }
+
+    func history(of line: String) throws -> [HistoryEntry] {
+        try connection.history(line: line).map { object in
             var event = object
             let retractedBy = event["retracted_by"]?.stringValue
             event["retracted_by"] = nil
@@ -107,26 +125,16 @@ struct DaemonLedger: LedgerBackend {
     }
 
     func export(fromSeq: UInt64, _ body: ([UInt8]) throws -> Void) throws {
-        try connection.send(.object(JSONObject([("op", .string("export")), ("from_seq", .integer(Int64(max(fromSeq, 1))))])))
-        while let line = try connection.receive() {
-            switch try ResponseDecoder.decode(line) {
-            case .event(let event): try body(CanonicalJSON.encode(.object(event)))
-            case .exportDone: return
-            case .error(let error): throw CommandFailure(error.description)
-            default: throw ClientError.broken("unexpected line in an export")
-            }
+        var events = try Self.plainly { () throws(ClientError) in try connection.export(from: max(fromSeq, 1)) }
+        while let event = try Self.plainly({ () throws(ClientError) in try events.next() }) {
+            try body(CanonicalJSON.encode(.object(event)))
         }
-        throw ClientError.broken("the export ended early")
     }
 
     func verify() throws -> ChainVerification {
-        try connection.send(.object(JSONObject([("op", .string("verify"))])))
-        guard let line = try connection.receive() else { throw ClientError.broken("no answer to verify") }
-        switch try ResponseDecoder.decode(line) {
-        case .verified(let count, let head): return .intact(count: count, head: Hex.bytes(head) ?? [])
-        case .error(let error) where error.code == "chain_broken": return .broken(seq: error.seq ?? 0, reason: error.message)
-        case .error(let error): throw CommandFailure(error.description)
-        default: throw ClientError.broken("unexpected answer to verify")
+        switch try Self.plainly({ () throws(ClientError) in try connection.verify() }) {
+        case .intact(let count, let head): return .intact(count: count, head: Hex.bytes(head) ?? [])
+        case .broken(let seq, let message): return .broken(seq: seq, reason: message)
         }
     }
 }

@@ -1,7 +1,6 @@
 import ArgumentParser
 import LedgerClient
 import LedgerCore
-import LedgerProtocol
 
 /// `ledger tail`: follows the daemon's live stream of committed events.
 struct TailCommand: ParsableCommand {
@@ -20,27 +19,16 @@ struct TailCommand: ParsableCommand {
 
     func run() throws {
         let daemon = try store.connect()
-        var start = fromSeq ?? 1
-        if fromSeq == nil {
-            let stats = try daemon.connection.request(.object(JSONObject([("op", .string("stats"))])))
-            start = UInt64(stats["head_seq"]?.integerValue ?? 0) + 1
-        }
-        try daemon.connection.send(.object(JSONObject([("op", .string("subscribe")), ("from_seq", .integer(Int64(start)))])))
+        let start = try fromSeq ?? daemon.connection.stats().headSeq + 1
+        var events = try daemon.connection.subscribe(from: start)
         var output = StandardOutput()
-        while let line = try daemon.connection.receive() {
-            switch try ResponseDecoder.decode(line) {
-            case .event(let event):
-                switch format {
-                case .json: output.write(CanonicalJSON.encode(.object(event)))
-                case .text: output.write(Array(Self.describe(event).utf8))
-                }
-                output.write([UInt8(ascii: "\n")])
-                output.flush()
-            case .error(let error):
-                throw CommandFailure(error.description)
-            default:
-                throw CommandFailure("the daemon sent an unexpected line while streaming")
+        while let event = try DaemonLedger.plainly({ () throws(ClientError) in try events.next() }) {
+            switch format {
+            case .json: output.write(CanonicalJSON.encode(.object(event)))
+            case .text: output.write(Array(Self.describe(event).utf8))
             }
+            output.write([UInt8(ascii: "\n")])
+            output.flush()
         }
         throw CommandFailure("the daemon closed the stream")
     }
@@ -66,11 +54,12 @@ struct StatsCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func run() throws {
-        let stats = try store.connect().connection.request(.object(JSONObject([("op", .string("stats"))])))
-        for key in ["events", "head_seq", "head_hash", "connections", "appends", "uptime_seconds", "store_bytes"] {
-            if let value = stats[key] {
-                print("\(key): \(value.stringValue ?? value.integerValue.map(String.init) ?? CanonicalJSON.string(value))")
-            }
-        }
+        let stats = try store.connect().connection.stats()
+        let figures: [(String, String)] = [
+            ("events", "\(stats.events)"), ("head_seq", "\(stats.headSeq)"), ("head_hash", stats.headHash),
+            ("connections", "\(stats.connections)"), ("appends", "\(stats.appends)"), ("uptime_seconds", "\(stats.uptimeSeconds)"),
+            ("store_bytes", "\(stats.storeBytes)"),
+        ]
+        for (key, value) in figures { print("\(key): \(value)") }
     }
 }

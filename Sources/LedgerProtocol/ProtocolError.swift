@@ -1,8 +1,7 @@
 import LedgerCore
-import LedgerStore
 
 /// An error answered on the socket: `{"ok":false,"error":{"code","message","index"?,"field"?,"seq"?}}`.
-public struct ProtocolError: Error, Sendable, CustomStringConvertible {
+public struct ProtocolError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The codes of the protocol itself; event rules use `ValidationError`'s codes.
     public enum Code: String, Sendable {
         case invalidRequest = "invalid_request"
@@ -42,10 +41,13 @@ public struct ProtocolError: Error, Sendable, CustomStringConvertible {
         field = error.field
     }
 
-    /// A failure of the store.
-    public init(_ error: StoreError) {
-        code = error.code.rawValue
-        message = error.message
+    /// An error with any code, as read off the wire: a code written as the daemon writes them.
+    public init(code: String, message: String, index: Int? = nil, field: String? = nil, seq: UInt64? = nil) {
+        self.code = code
+        self.message = message
+        self.index = index
+        self.field = field
+        self.seq = seq
     }
 
     /// The response line.

@@ -1,10 +1,10 @@
 import LedgerCore
 
 /// One request of the socket protocol (docs/protocol.md).
-public enum Request: Sendable {
+public enum Request: Sendable, Equatable {
     /// Append events as one atomic batch.
     case append([JSONValue])
-    /// The state at the end of a date.
+    /// The state at the end of a date; `knownAtText` is the cutoff as written, which is what is sent.
     case at(date: CivilDate, department: String?, knownAt: Timestamp?, knownAtText: String?)
     /// Every event of a line.
     case history(line: String)

@@ -1,8 +1,7 @@
 import LedgerCore
-import LedgerStore
 
 /// One response line of the socket protocol (docs/protocol.md), decoded and checked.
-public enum Response: Sendable {
+public enum Response: Sendable, Equatable {
     /// An append was committed (or was all duplicates).
     case appended(AppendReport)
     /// The state at a date.
@@ -16,11 +15,40 @@ public enum Response: Sendable {
     /// The chain is intact.
     case verified(count: Int, head: String)
     /// The daemon's figures.
-    case stats(JSONObject)
+    case stats(DaemonStats)
     /// The answer to a ping.
     case pong
     /// The request was refused.
     case error(ProtocolError)
+}
+
+/// The daemon's figures, as `stats` answers them.
+public struct DaemonStats: Sendable, Hashable {
+    /// Events stored.
+    public var events: Int
+    /// The seq of the newest event (0 when there is none).
+    public var headSeq: UInt64
+    /// The chain hash of the newest event, 64 lower-case hex digits.
+    public var headHash: String
+    /// Connections open, this one included.
+    public var connections: Int
+    /// Appends acknowledged since the daemon started.
+    public var appends: Int
+    /// Whole seconds since the daemon started.
+    public var uptimeSeconds: Int
+    /// Bytes the store takes on disk.
+    public var storeBytes: Int
+
+    /// Figures as given.
+    public init(events: Int, headSeq: UInt64, headHash: String, connections: Int, appends: Int, uptimeSeconds: Int, storeBytes: Int) {
+        self.events = events
+        self.headSeq = headSeq
+        self.headHash = headHash
+        self.connections = connections
+        self.appends = appends
+        self.uptimeSeconds = uptimeSeconds
+        self.storeBytes = storeBytes
+    }
 }
 
 /// Decodes response lines, refusing anything that is not exactly one of the documented shapes.
@@ -80,9 +108,12 @@ public enum ResponseDecoder {
         if object["head_seq"] != nil {
             let keys = ["ok", "events", "head_seq", "head_hash", "connections", "appends", "uptime_seconds", "store_bytes"]
             try only(object, keys)
-            for key in keys.dropFirst() where key != "head_hash" { _ = try count(object, key) }
-            _ = try hash(object, "head_hash")
-            return .stats(object)
+            return .stats(DaemonStats(
+                events: Int(try count(object, "events")), headSeq: UInt64(try count(object, "head_seq")),
+                headHash: try hash(object, "head_hash"), connections: Int(try count(object, "connections")),
+                appends: Int(try count(object, "appends")), uptimeSeconds: Int(try count(object, "uptime_seconds")),
+                storeBytes: Int(try count(object, "store_bytes"))
+            ))
         }
         if object["pong"] != nil {
             try only(object, ["ok", "pong"])
@@ -102,8 +133,7 @@ public enum ResponseDecoder {
         guard case .string(let message)? = detail["message"], !message.isEmpty else {
             throw fault("error.message", "error.message must be a non-empty string")
         }
-        var error = ProtocolError(.internal, message)
-        error.code = code
+        var error = ProtocolError(code: code, message: message)
         error.index = try optionalCount(detail, "index", minimum: 0, nullable: false).map(Int.init)
         if let field = detail["field"] {
             guard case .string(let text) = field else { throw fault("error.field", "error.field must be a string") }

@@ -122,7 +122,7 @@ public final class LedgerDaemon: Service, Sendable {
                 switch roster.admit(channel, user: peer?.uid, writer: writer) {
                 case .refused(let error):
                     logger.notice("connection refused", metadata: ["uid": "\(peer?.uid.description ?? "?")", "reason": "\(error.message)"])
-                    channel.writeAndFlush(ByteBuffer(bytes: ResponseLine.bytes(error.json))).whenComplete { _ in
+                    channel.writeAndFlush(ByteBuffer(bytes: Response.error(error).line)).whenComplete { _ in
                         channel.close(promise: nil)
                     }
                     return nil
@@ -130,10 +130,10 @@ public final class LedgerDaemon: Service, Sendable {
                     channel.closeFuture.whenComplete { _ in seat.release() }
                     if let evicting {
                         logger.info("connection evicted to make room", metadata: ["for_uid": "\(peer?.uid.description ?? "?")"])
-                        let notice = ByteBuffer(bytes: ResponseLine.bytes(ProtocolError(
+                        let notice = ByteBuffer(bytes: Response.error(ProtocolError(
                             .connectionEvicted,
                             "closed to make room for a new connection: every connection was taken and this one was idle longest; reconnect when you need to"
-                        ).json))
+                        )).line)
                         evicting.pipeline.fireUserInboundEventTriggered(EvictionEvent(notice: notice))
                     }
                     let sync = channel.pipeline.syncOperations

@@ -40,12 +40,11 @@ struct RequestHandler {
 
     private func answer(_ frame: RequestFrame, _ connection: Connection, _ outbound: Outbound) async throws -> Next {
         let request: Request
-        switch parse(frame) {
-        case .failure(let error):
-            try await send(error.json, outbound)
+        do {
+            request = try decode(frame)
+        } catch {
+            try await send(.error(error), outbound)
             return .keepReading
-        case .success(let parsed):
-            request = parsed
         }
         let peer = connection.peer
         let user = peer?.uid
@@ -54,14 +53,14 @@ struct RequestHandler {
                 "uid": "\(peer?.uid ?? 0)", "user": "\(peer.flatMap { PeerCredentials.userName($0.uid) } ?? "?")",
                 "pid": "\(peer?.pid ?? 0)",
             ])
-            try await send(ProtocolError(
+            try await send(.error(ProtocolError(
                 .forbidden,
                 "appending needs root, the daemon's own user or membership of the writers group; this connection may only read"
-            ).json, outbound)
+            )), outbound)
             return .keepReading
         }
         if request.writes, let refusal = writesRefused {
-            try await send(refusal.json, outbound)
+            try await send(.error(refusal), outbound)
             return .keepReading
         }
         switch request {
@@ -71,15 +70,13 @@ struct RequestHandler {
             let cost: ReadCost = department == nil ? .expensive(.wholeLedgerAt) : .cheap
             try await write(read(for: user, cost: cost) { [log] in
                 let result = try log.at(date, department: department, knownAt: knownAt, knownAtText: knownAtText)
-                // Written straight to bytes: a whole-ledger answer is thousands of lines.
-                var bytes = Array(#"{"ok":true,"result":"#.utf8)
-                AtJSON.encode(result, into: &bytes)
-                bytes.append(contentsOf: "}\n".utf8)
+                var bytes: [UInt8] = []
+                Response.encodeAt(result, into: &bytes)
                 return bytes
             }, outbound)
         case .history(let line):
             try await write(read(for: user, cost: .cheap) { [log] in
-                ResponseLine.bytes(Self.ok([("events", .array(try log.history(of: line).map(\.json)))]))
+                Response.history(try log.history(of: line).compactMap(\.json.objectValue)).line
             }, outbound)
         case .export(let fromSeq):
             try await export(from: fromSeq, for: user, outbound)
@@ -90,9 +87,9 @@ struct RequestHandler {
         case .verify:
             try await send(verify(for: user), outbound)
         case .stats:
-            try await write(read(for: user, cost: .cheap) { [self] in ResponseLine.bytes(try stats()) }, outbound)
+            try await write(read(for: user, cost: .cheap) { [self] in Response.stats(try stats()).line }, outbound)
         case .ping:
-            try await send(Self.ok([("pong", .bool(true))]), outbound)
+            try await write(Response.pong.line, outbound)
         }
         return .keepReading
     }
@@ -103,14 +100,14 @@ struct RequestHandler {
             return try await reads.run(for: user, cost: cost, body)
         } catch let error as StoreError {
             logger.error("read failed", metadata: ["error": "\(error)"])
-            return ResponseLine.bytes(ProtocolError(error).json)
+            return Response.error(ProtocolError(error)).line
         } catch {
-            return ResponseLine.bytes(ProtocolError(.internal, "\(error)").json)
+            return Response.error(ProtocolError(.internal, "\(error)")).line
         }
     }
 
     /// Walks the chain a slice at a time, each slice a turn on the read pool.
-    private func verify(for user: ReadScheduler.User) async -> JSONValue {
+    private func verify(for user: ReadScheduler.User) async -> Response {
         var walk = ChainWalk()
         do {
             while true {
@@ -124,65 +121,43 @@ struct RequestHandler {
                 case nil:
                     continue
                 case .intact(let count, let head)?:
-                    return Self.ok([("intact", .bool(true)), ("count", .integer(Int64(count))), ("head", .string(Hex.string(head)))])
+                    return .verified(count: count, head: Hex.string(head))
                 case .broken(let seq, let reason)?:
-                    return ProtocolError(.chainBroken, "the chain is broken at seq \(seq): \(reason)", seq: seq).json
+                    return .error(ProtocolError(.chainBroken, "the chain is broken at seq \(seq): \(reason)", seq: seq))
                 }
             }
         } catch let error as StoreError {
             logger.error("read failed", metadata: ["error": "\(error)"])
-            return ProtocolError(error).json
+            return .error(ProtocolError(error))
         } catch {
-            return ProtocolError(.internal, "\(error)").json
+            return .error(ProtocolError(.internal, "\(error)"))
         }
     }
 
-    private func parse(_ frame: RequestFrame) -> Result<Request, ProtocolError> {
+    /// The request in a frame, read as every reader of the protocol reads it.
+    private func decode(_ frame: RequestFrame) throws(ProtocolError) -> Request {
         switch frame {
         case .tooLong(let length):
-            return .failure(ProtocolError(ValidationError(
-                .lineTooLong, "the request line is \(length) bytes, over the limit of \(configuration.maximumLineLength)"
-            )))
+            throw RequestDecoder.tooLong(length: length, limit: configuration.maximumLineLength)
         case .line(let buffer):
-            let value: JSONValue
-            do {
-                value = try JSONParser.parse(Array(buffer.readableBytesView))
-            } catch {
-                let code: ValidationError.Code = switch error.code {
-                case .invalidUTF8: .invalidUTF8
-                case .tooDeep: .tooDeep
-                case .duplicateKey: .duplicateKey
-                case .invalidJSON: .invalidJSON
-                }
-                return .failure(ProtocolError(ValidationError(code, "\(error.message) at byte \(error.offset + 1)")))
-            }
-            do {
-                return .success(try RequestDecoder.decode(value))
-            } catch {
-                return .failure(error)
-            }
+            return try RequestDecoder.decode(line: buffer.readableBytesView)
         }
     }
 
-    private func append(_ values: [JSONValue]) async -> JSONValue {
+    private func append(_ values: [JSONValue]) async -> Response {
         let pending: [PendingEvent]
         do {
             pending = try PendingEvent.batch(values, today: SystemClock.now().londonDate)
         } catch {
-            return ProtocolError(error).json
+            return .error(ProtocolError(error))
         }
         switch await writer.append(pending) {
         case .success(let report):
             statistics.appendAcknowledged()
-            return Self.ok([
-                ("first_seq", report.firstSeq.map { .integer(Int64($0)) } ?? .null),
-                ("last_seq", report.lastSeq.map { .integer(Int64($0)) } ?? .null),
-                ("appended", .integer(Int64(report.appended))),
-                ("duplicates", .integer(Int64(report.duplicates))),
-            ])
+            return .appended(report)
         case .failure(let error):
             logger.warning("append failed", metadata: ["code": "\(error.code)", "error": "\(error.message)"])
-            return error.json
+            return .error(error)
         }
     }
 
@@ -199,7 +174,7 @@ struct RequestHandler {
             count += page.count
             next = lastSeq + 1
         }
-        try await send(Self.ok([("done", .bool(true)), ("count", .integer(Int64(count)))]), outbound)
+        try await send(.exportDone(count: count), outbound)
     }
 
     /// Streams every event from `fromSeq`, then each new one as it commits, exactly once and in order.
@@ -212,11 +187,11 @@ struct RequestHandler {
             let head = feed.head
             if caughtUp && head >= next && head - next >= configuration.maximumSubscriberLag {
                 logger.notice("subscriber dropped", metadata: ["behind": "\(head - next + 1)"])
-                try await send(ProtocolError(
+                try await send(.error(ProtocolError(
                     .subscriberLagging,
                     "this subscriber is \(head - next + 1) events behind, more than \(configuration.maximumSubscriberLag): reconnect with from_seq \(next)",
                     seq: next
-                ).json, outbound)
+                )), outbound)
                 return
             }
             while next <= head {
@@ -272,35 +247,24 @@ struct RequestHandler {
             var count = 0
             let limit = Int(min(1000, last - first + 1))
             try log.export(fromSeq: first, limit: limit, maximumBytes: 64 << 10) { line in
-                bytes += Array(#"{"event":"#.utf8)
-                bytes += line
-                bytes += [UInt8(ascii: "}"), UInt8(ascii: "\n")]
+                Response.encodeEvent(exportLine: line, into: &bytes)
                 count += 1
             }
             return (ByteBuffer(bytes: bytes), count, count > 0 ? first + UInt64(count) - 1 : nil)
         }
     }
 
-    private func stats() throws -> JSONValue {
+    private func stats() throws -> DaemonStats {
         let head = try log.head()
         let uptime = ContinuousClock.now - statistics.started
-        return Self.ok([
-            ("events", .integer(Int64(head.seq))),
-            ("head_seq", .integer(Int64(head.seq))),
-            ("head_hash", .string(Hex.string(head.hash))),
-            ("connections", .integer(Int64(statistics.connections))),
-            ("appends", .integer(Int64(statistics.appends))),
-            ("uptime_seconds", .integer(uptime.components.seconds)),
-            ("store_bytes", .integer(Int64(try log.storeBytes()))),
-        ])
+        return DaemonStats(
+            events: Int(head.seq), headSeq: head.seq, headHash: Hex.string(head.hash), connections: statistics.connections,
+            appends: statistics.appends, uptimeSeconds: Int(uptime.components.seconds), storeBytes: try log.storeBytes()
+        )
     }
 
-    private static func ok(_ fields: [(String, JSONValue)]) -> JSONValue {
-        .object(JSONObject([("ok", .bool(true))] + fields))
-    }
-
-    private func send(_ value: JSONValue, _ outbound: Outbound) async throws {
-        try await write(ResponseLine.bytes(value), outbound)
+    private func send(_ response: Response, _ outbound: Outbound) async throws {
+        try await write(response.line, outbound)
     }
 
     private func write(_ bytes: [UInt8], _ outbound: Outbound) async throws {

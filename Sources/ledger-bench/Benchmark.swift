@@ -1,5 +1,7 @@
 import LedgerClient
 import LedgerCore
+import LedgerHarness
+import LedgerProtocol
 import LedgerStore
 import Synchronization
 
@@ -31,9 +33,10 @@ struct Benchmark {
         let baseline = try SQLiteBaseline(path: sqlitePath)
 
         // Both stores get the same batches; each side's clock time covers only its own work.
-        let daemon = try LaunchedDaemon(stateDirectory: stateDirectory, socket: scratch + "/ledger.sock", scratch: scratch)
-        let client = try daemon.connect()
-        let anonymousMemory = AnonymousMemorySampler(pid: daemon.process.processIdentifier)
+        let daemon = DaemonProcess.benchmarked(stateDirectory: stateDirectory, scratch: scratch)
+        try daemon.start(within: .seconds(120))
+        let client = try daemon.connect(timeout: .seconds(600))
+        let anonymousMemory = AnonymousMemorySampler(pid: daemon.pid)
         var workload = Workload(seed: options.seed, total: options.events)
         let segment = max(1, (options.events + options.runs - 1) / options.runs)
         var ledgerSegments: [Double] = []
@@ -48,7 +51,7 @@ struct Benchmark {
             let batch = workload.next(min(1000, remaining, segment - inSegment))
             remaining -= batch.count
             inSegment += batch.count
-            let request = Self.encode(.object(JSONObject([("op", .string("append")), ("events", .array(batch))])))
+            let request = Request.append(batch).line
             ledgerSeconds += try measure { try Self.exchange(request, on: client) }
             let recorded = SystemClock.now().millisecondsSinceEpoch
             sqliteSeconds += try measure { try baseline.ingest(batch, recordedMillis: recorded) }
@@ -91,7 +94,7 @@ struct Benchmark {
                 var ledgerLatencies: [Double] = []
                 var sqliteLatencies: [Double] = []
                 for date in dates {
-                    let request = Self.encode(Self.atRequest(date, department: department, knownAt: cutoff))
+                    let request = Request.at(date: date, department: department, knownAt: cutoff, knownAtText: nil).line
                     var line: [UInt8] = []
                     ledgerLatencies.append(try measure { line = try Self.exchange(request, on: client) })
                     var expected: [DepartmentTotals] = []
@@ -108,22 +111,24 @@ struct Benchmark {
         }
 
         var pings: [Double] = []
-        let ping = Self.encode(.object(JSONObject([("op", .string("ping"))])))
+        let ping = Request.ping.line
         for _ in 0..<(options.runs * dates.count) { pings.append(try measure { try Self.exchange(ping, on: client) }) }
         report.add(.ping, ledger: percentile(pings, 50), sqlite: nil)
 
-        let peak = daemon.peakResidentBytes()
+        // VmHWM counts the pages of the store's memory map that were read, which the kernel can drop.
+        let peak = daemon.statusBytes("VmHWM")
         let peakAnonymous = anonymousMemory.stop()
-        try daemon.stop()
+        try daemon.stopCleanly()
         if let peak { report.add(.peakMemory, ledger: Double(peak), sqlite: nil) }
         if peakAnonymous > 0 { report.add(.peakAnonymousMemory, ledger: Double(peakAnonymous), sqlite: nil) }
 
         progress("restarts to READY=1")
         var starts: [Double] = []
         for _ in 0..<options.runs {
-            let restarted = try LaunchedDaemon(stateDirectory: stateDirectory, socket: scratch + "/ledger.sock", scratch: scratch)
-            starts.append(restarted.secondsToReady)
-            try restarted.stop()
+            let restarted = DaemonProcess.benchmarked(stateDirectory: stateDirectory, scratch: scratch)
+            let ready = try restarted.start(within: .seconds(120))
+            starts.append(Double(ready.components.seconds) + Double(ready.components.attoseconds) / 1e18)
+            try restarted.stopCleanly()
         }
         report.add(.startToReady, ledger: median(starts), sqlite: nil)
 
@@ -169,8 +174,8 @@ struct Benchmark {
     }
 
     /// Seconds for every connection to append its events one request each, all connections at once.
-    private func appendSingles(_ events: [[JSONValue]], to daemon: LaunchedDaemon) throws -> Double {
-        let requests = events.map { $0.map { Self.encode(.object(JSONObject([("op", .string("append")), ("events", .array([$0]))]))) } }
+    private func appendSingles(_ events: [[JSONValue]], to daemon: DaemonProcess) throws -> Double {
+        let requests = events.map { $0.map { Request.append([$0]).line } }
         let socket = daemon.socket
         return try timeConcurrently(requests.count) { index in
             let client = try LedgerConnection(path: socket, timeout: .seconds(600))
@@ -190,35 +195,23 @@ struct Benchmark {
         }
     }
 
-    static func atRequest(_ date: CivilDate, department: String?, knownAt: Timestamp?) -> JSONValue {
-        var fields: [(String, JSONValue)] = [("op", .string("at")), ("date", .string(date.description))]
-        if let department { fields.append(("department", .string(department))) }
-        if let knownAt { fields.append(("known_at", .string(knownAt.rfc3339))) }
-        return .object(JSONObject(fields))
-    }
-
-    static func encode(_ request: JSONValue) -> [UInt8] {
-        var bytes: [UInt8] = []
-        CanonicalJSON.encode(request, sortKeys: false, into: &bytes)
-        bytes.append(UInt8(ascii: "\n"))
-        return bytes
-    }
-
-    /// Sends one encoded request and returns the response line, failing on an error response.
+    /// Sends one request, encoded beforehand so encoding is not timed, and returns the response
+    /// line, failing on an error response.
     @discardableResult
     static func exchange(_ request: [UInt8], on client: LedgerConnection) throws -> [UInt8] {
         try client.send(raw: request)
         guard let line = try client.receiveLine() else { throw ClientError.broken("ledgerd closed the connection") }
         // The daemon writes `ok` first, so a success is known without parsing the whole answer.
         if !line.starts(with: Array(#"{"ok":true"#.utf8)) {
-            throw ClientError.broken("ledgerd refused a request: \(String(decoding: line, as: UTF8.self))")
+            if case .error(let error)? = try? ResponseDecoder.decode(line: line) { throw ClientError.refused(error) }
+            throw ClientError.broken("ledgerd sent a line that is not a response: \(String(decoding: line.prefix(200), as: UTF8.self))")
         }
         return line
     }
 
     /// The per-department totals of an `at` response line.
     static func totals(_ line: [UInt8]) -> [DepartmentTotals]? {
-        guard case .object(let response)? = try? JSONParser.parse(line), let result = response["result"] else { return nil }
-        return DepartmentTotals.from(atResult: result)
+        guard case .at(let result)? = try? ResponseDecoder.decode(line: line) else { return nil }
+        return DepartmentTotals.from(result)
     }
 }

@@ -21,32 +21,6 @@ struct DepartmentTotals: Equatable, Sendable {
     /// Lines whose deadline slipped at least once.
     let slipped: Int
 
-    /// The departments of an `at` result object as the daemon sends it, or nil if it is not of that shape.
-    static func from(atResult: JSONValue) -> [DepartmentTotals]? {
-        guard let departments = atResult.objectValue?["departments"]?.arrayValue else { return nil }
-        var result: [DepartmentTotals] = []
-        result.reserveCapacity(departments.count)
-        for value in departments {
-            guard let department = value.objectValue,
-                let slug = department["department"]?.stringValue,
-                let pledged = department["pledged_pence"]?.integerValue,
-                let funded = department["funded_pence"]?.integerValue,
-                let counts = department["counts"]?.objectValue,
-                let lines = count(counts, "lines"),
-                let active = count(counts, "active"),
-                let delivered = count(counts, "delivered"),
-                let withdrawn = count(counts, "withdrawn"),
-                let overdue = count(counts, "overdue"),
-                let slipped = count(counts, "slipped")
-            else { return nil }
-            result.append(DepartmentTotals(
-                department: slug, pledged: pledged, funded: funded, lines: lines, active: active,
-                delivered: delivered, withdrawn: withdrawn, overdue: overdue, slipped: slipped
-            ))
-        }
-        return result
-    }
-
     /// The departments of an `at` result, in its order (by slug).
     static func from(_ result: AtResult) -> [DepartmentTotals] {
         result.departments.map { department in
@@ -57,11 +31,5 @@ struct DepartmentTotals: Equatable, Sendable {
                 overdue: counts.overdue, slipped: counts.slipped
             )
         }
-    }
-
-    /// A count member of a `counts` object, when it is a non-negative integer.
-    private static func count(_ counts: JSONObject, _ key: String) -> Int? {
-        guard let number = counts[key]?.integerValue, number >= 0 else { return nil }
-        return Int(exactly: number)
     }
 }

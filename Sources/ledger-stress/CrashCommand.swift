@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 
 /// `ledger-stress crash`: kills `ledgerd` with SIGKILL at random moments under concurrent writers.
-struct CrashCommand: ParsableCommand {
+struct CrashCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "crash",
         abstract: "Kill ledgerd at random moments under concurrent writers.",
@@ -48,7 +48,7 @@ struct CrashCommand: ParsableCommand {
     }
 
     /// Runs the crashes, prints the summary, and fails when a rule was broken.
-    func run() throws {
+    func run() async throws {
         let runtime = try Self.scratchDirectory()
         defer { try? FileManager.default.removeItem(atPath: runtime) }
         let work = keep ?? runtime
@@ -59,7 +59,7 @@ struct CrashCommand: ParsableCommand {
             kills: kills, writers: writers, seed: seed, delayMilliseconds: minimumMilliseconds...maximumMilliseconds,
             workDirectory: work, runtimeDirectory: runtime
         )
-        let report = run.run()
+        let report = await run.run()
         for line in report.lines { print(line) }
         if let keep {
             print("kept: the store in \(keep)/state, the daemon's log in \(keep)/ledgerd.log")

@@ -1,6 +1,7 @@
 import Foundation
 import LedgerClient
 import LedgerCore
+import LedgerHarness
 
 /// One crash run: `ledgerd` on a state directory, writers appending to it, SIGKILLs at seeded
 /// random moments each followed by a restart, then a check of the store against what was sent.
@@ -19,15 +20,16 @@ struct CrashRun {
     var runtimeDirectory: String
 
     /// The date the `at` check asks about: after every event the writers send.
-    static let atDate = "2025-12-31"
+    static let atDate = CivilDate(year: 2025, month: 12, day: 31) ?? .latest
 
     /// Runs it and returns its figures; the report says whether it passed.
-    func run() -> CrashReport {
+    func run() async -> CrashReport {
         let clock = ContinuousClock()
         let began = clock.now
         var report = CrashReport(seed: seed, delayMilliseconds: delayMilliseconds)
-        let daemon = StressDaemon(
-            stateDirectory: workDirectory + "/state", runtimeDirectory: runtimeDirectory, logPath: workDirectory + "/ledgerd.log"
+        let daemon = DaemonProcess(
+            stateDirectory: workDirectory + "/state", directory: runtimeDirectory, logFile: Self.logPath(workDirectory),
+            arguments: ["--log-level", "warning"]
         )
         do {
             try daemon.start()
@@ -62,14 +64,17 @@ struct CrashRun {
         for writer in crew { writer.join() }
         report.reconnections = crew.reduce(0) { $0 + $1.reconnectionCount }
         if report.failures.isEmpty {
-            check(daemon, crew.flatMap(\.requests), into: &report)
+            await check(daemon, crew.flatMap(\.requests), into: &report)
         }
         report.elapsed = clock.now - began
         return report
     }
 
+    /// Where the daemon's log goes.
+    static func logPath(_ workDirectory: String) -> String { workDirectory + "/ledgerd.log" }
+
     /// Reads the store back (export and verify), stops the daemon, and verifies the stopped store with `ledger`.
-    private func check(_ daemon: StressDaemon, _ records: [RequestRecord], into report: inout CrashReport) {
+    private func check(_ daemon: DaemonProcess, _ records: [RequestRecord], into report: inout CrashReport) async {
         do {
             let connection = try LedgerConnection(path: daemon.socket, timeout: .seconds(300))
             let (stored, count) = try export(connection)
@@ -77,36 +82,41 @@ struct CrashRun {
             if count != stored.count { report.failures.append("the export sent \(stored.count) events but ended with count \(count)") }
             report.check = CrashCheck(records: records, stored: stored)
             // The projections are written in the same transactions as the events, so they must agree after any crash.
-            let at = try connection.request(.object(JSONObject([("op", .string("at")), ("date", .string(Self.atDate))])))
-            let differences = LineTotals.differences(expected: LineTotals.of(stored), at: at["result"]?.objectValue ?? JSONObject())
+            let at = try connection.at(date: Self.atDate)
+            let differences = LineTotals.differences(expected: LineTotals.of(stored), at: AtJSON.value(at).objectValue ?? JSONObject())
             report.linesCompared = differences.isEmpty ? LineTotals.of(stored).count : nil
             report.failures += differences
-            let verified = try connection.request(.object(JSONObject([("op", .string("verify"))])))
-            if verified["intact"] == .bool(true), let count = verified["count"]?.integerValue {
-                report.socketVerify = .success(Int(count))
-                if Int(count) != stored.count {
+            switch try connection.verify() {
+            case .intact(let count, _):
+                report.socketVerify = .success(count)
+                if count != stored.count {
                     report.failures.append("verify counted \(count) events but the export held \(stored.count)")
                 }
-            } else {
-                report.socketVerify = .failure(CrashFailure(message: "unexpected answer to verify"))
-                report.failures.append("verify over the socket did not say intact")
+            case .broken(_, let message):
+                report.socketVerify = .failure(CrashFailure(message: message))
+                report.failures.append("verify over the socket did not say intact: \(message)")
             }
-        } catch .refused(let code, let message, _, _) {
-            report.socketVerify = .failure(CrashFailure(message: "\(code): \(message)"))
-            report.failures.append("verify over the socket failed: \(code): \(message)")
+        } catch .refused(let error) {
+            report.socketVerify = .failure(CrashFailure(message: "\(error.code): \(error.message)"))
+            report.failures.append("verify over the socket failed: \(error.code): \(error.message)")
         } catch {
             report.failures.append("reading the store back over the socket failed: \(error)")
         }
         let status = daemon.stop()
         report.stopStatus = status
-        if status != 0 { report.failures.append("ledgerd exited with status \(status) on SIGTERM; its log: \(daemon.logPath)") }
+        if status != 0 { report.failures.append("ledgerd exited with status \(status) on SIGTERM; its log: \(Self.logPath(workDirectory))") }
         // The daemon logs at warning and above here: a crash it recovers from cleanly leaves nothing to say.
         let logged = daemon.log.split(separator: "\n")
         report.daemonLogLines = logged.count
         for line in logged where ["error", "critical"].contains(line.split(separator: " ").dropFirst().first ?? "") {
             report.failures.append("ledgerd logged: \(line)")
         }
-        let verify = Self.runLedger(["verify", "--db", daemon.stateDirectory])
+        let verify: CommandResult
+        do {
+            verify = try await CommandRunner.run("ledger", ["verify", "--db", daemon.stateDirectory])
+        } catch {
+            verify = CommandResult(status: -1, output: "", errors: "cannot run \(Products.path("ledger")): \(error)")
+        }
         if verify.status == 0 {
             report.storeVerify = .success(verify.output.trimmingCharacters(in: .whitespacesAndNewlines))
         } else {
@@ -118,38 +128,9 @@ struct CrashRun {
 
     /// Every stored event from seq 1, and the count the export ended with.
     private func export(_ connection: LedgerConnection) throws(ClientError) -> ([JSONObject], Int) {
-        try connection.send(.object(JSONObject([("op", .string("export")), ("from_seq", .integer(1))])))
+        var stream = try connection.export(from: 1)
         var events: [JSONObject] = []
-        while true {
-            guard let line = try connection.receive() else { throw .broken("the export ended without its done line") }
-            let object = try LedgerConnection.successful(line)
-            if case .object(let event)? = object["event"] {
-                events.append(event)
-            } else if object["done"] == .bool(true) {
-                return (events, Int(object["count"]?.integerValue ?? -1))
-            } else {
-                throw .broken("the export sent a line that is neither an event nor its end")
-            }
-        }
-    }
-
-    /// Runs the `ledger` command beside this one.
-    private static func runLedger(_ arguments: [String]) -> (status: Int32, output: String, errors: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: StressDaemon.sibling("ledger"))
-        process.arguments = arguments
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        do {
-            try process.run()
-        } catch {
-            return (-1, "", "cannot run \(StressDaemon.sibling("ledger")): \(error)")
-        }
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+        while let event = try stream.next() { events.append(event) }
+        return (events, stream.count ?? -1)
     }
 }

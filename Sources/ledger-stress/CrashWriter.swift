@@ -103,23 +103,16 @@ final class CrashWriter: Sendable {
             }
         }
         guard let open = connection else { return nil }
-        let request = JSONValue.object(JSONObject([("op", .string("append")), ("events", .array(events.map(JSONValue.object)))]))
         inFlight.store(true, ordering: .releasing)
         let outcome: RequestRecord.Outcome
         do {
-            try open.send(request)
-            if let response = try open.receive() {
-                let answer = try LedgerConnection.successful(response)
-                outcome = .acknowledged(
-                    firstSeq: answer["first_seq"]?.integerValue, lastSeq: answer["last_seq"]?.integerValue,
-                    appended: Int(answer["appended"]?.integerValue ?? -1), duplicates: Int(answer["duplicates"]?.integerValue ?? -1)
-                )
-            } else {
-                outcome = .unknown
-                connection = nil
-            }
-        } catch .refused(let code, _, _, _) {
-            outcome = .refused(code: code)
+            let report = try open.append(events.map(JSONValue.object))
+            outcome = .acknowledged(
+                firstSeq: report.firstSeq.map { Int64($0) }, lastSeq: report.lastSeq.map { Int64($0) },
+                appended: report.appended, duplicates: report.duplicates
+            )
+        } catch .refused(let error) {
+            outcome = .refused(code: error.code)
         } catch {
             outcome = .unknown
             connection = nil

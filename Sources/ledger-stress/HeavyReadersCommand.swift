@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LedgerClient
 import LedgerCore
+import LedgerHarness
 
 #if canImport(Glibc)
 import Glibc
@@ -65,9 +66,9 @@ struct HeavyReadersCommand: ParsableCommand {
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         // The readers may run as another user: they must reach the socket.
         chmod(scratch, 0o755)
-        let daemon = StressDaemon(
-            stateDirectory: scratch + "/state", runtimeDirectory: scratch, logPath: scratch + "/ledgerd.log",
-            executable: ledgerd ?? StressDaemon.sibling("ledgerd")
+        let daemon = DaemonProcess(
+            executable: ledgerd ?? Products.path("ledgerd"), stateDirectory: scratch + "/state", directory: scratch,
+            logFile: scratch + "/ledgerd.log", arguments: ["--log-level", "warning"]
         )
         try daemon.start()
         let control = try daemon.connect()
@@ -105,7 +106,7 @@ struct HeavyReadersCommand: ParsableCommand {
 
     /// Pings on one kept connection while a writer appends single events on another, both on threads
     /// of their own, `samples` of each.
-    private func measure(_ daemon: StressDaemon, tag: String) -> Figures {
+    private func measure(_ daemon: DaemonProcess, tag: String) -> Figures {
         let pings = Sampler()
         let appends = Sampler()
         let group = DispatchGroup()
@@ -117,10 +118,9 @@ struct HeavyReadersCommand: ParsableCommand {
             defer { group.leave() }
             do {
                 let connection = try LedgerConnection(path: socket, timeout: .seconds(30))
-                let ping = JSONValue.object(JSONObject([("op", .string("ping"))]))
                 for _ in 0..<count {
                     let start = ContinuousClock.now
-                    _ = try connection.request(ping)
+                    try connection.ping()
                     pings.add((ContinuousClock.now - start).milliseconds)
                     Thread.sleep(forTimeInterval: pause)
                 }
@@ -136,7 +136,7 @@ struct HeavyReadersCommand: ParsableCommand {
                 for index in 0..<count {
                     let event = LoadLedger.funded(index % 50, id: "readers-\(tag)-\(index)")
                     let start = ContinuousClock.now
-                    _ = try connection.request(.object(JSONObject([("op", .string("append")), ("events", .array([event]))])))
+                    _ = try connection.append([event])
                     appends.add((ContinuousClock.now - start).milliseconds)
                     Thread.sleep(forTimeInterval: pause)
                 }

@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import LedgerClient
 import LedgerCore
+import LedgerHarness
+import LedgerProtocol
 
 /// `ledger-stress clients`: idle, slow and non-reading clients all at once, while a new client pings.
 struct HostileClientsCommand: ParsableCommand {
@@ -60,7 +62,9 @@ struct HostileClientsCommand: ParsableCommand {
     var example: String?
 
     /// The slow client's request: about a department the writer never touches, so its answer is fixed.
-    static let slowRequest = #"{"op":"at","date":"2025-04-15","department":"home-office"}"# + "\n"
+    static let slowRequest = Request.at(
+        date: CivilDate(year: 2025, month: 4, day: 15) ?? .latest, department: "home-office", knownAt: nil, knownAtText: nil
+    ).line
 
     /// A connection limit a little above what the hostile clients hold, leaving room to fill it up.
     private var defaultLimit: Int { idle + max(100, subscribers + 50) }
@@ -96,9 +100,12 @@ struct HostileClientsCommand: ParsableCommand {
             ledgerd --max-connections \(limit) --idle-timeout \(idleTimeout) --subscriber-timeout \(subscriberTimeout)
             """)
         // Notices are kept: the scenario counts the daemon's own account of the subscribers it dropped.
-        let daemon = StressDaemon(
-            stateDirectory: scratch + "/state", runtimeDirectory: scratch, logPath: scratch + "/ledgerd.log", logLevel: "notice",
-            arguments: ["--max-connections", "\(limit)", "--idle-timeout", "\(idleTimeout)", "--subscriber-timeout", "\(subscriberTimeout)"]
+        let daemon = DaemonProcess(
+            stateDirectory: scratch + "/state", directory: scratch, logFile: scratch + "/ledgerd.log",
+            arguments: [
+                "--log-level", "notice", "--max-connections", "\(limit)", "--idle-timeout", "\(idleTimeout)",
+                "--subscriber-timeout", "\(subscriberTimeout)",
+            ]
         )
         try daemon.start()
         let checks: CheckList

@@ -1,6 +1,7 @@
 import Foundation
 import LedgerClient
 import LedgerCore
+import LedgerHarness
 import LedgerProtocol
 
 /// One run of the hostile clients against a daemon: sets them all going, pings through them, and
@@ -21,23 +22,23 @@ struct HostileScenario {
     let latencyTarget: Double?
 
     /// Runs the clients against `daemon` (then stops it) and returns the checks, already printed.
-    func run(against daemon: StressDaemon, examplePath: String) throws -> CheckList {
+    func run(against daemon: DaemonProcess, examplePath: String) throws -> CheckList {
         var checks = CheckList()
         let control = try daemon.connect()
         let stored = try LoadLedger.load(control, examplePath: examplePath, generated: events)
-        let storeBytes = Int(try Self.stats(control)["store_bytes"]?.integerValue ?? 0)
+        let storeBytes = try control.stats().storeBytes
         print("ledger: \(stored) events (the example ledger and \(events) generated), store \(mebibytes(storeBytes))")
 
         let sampler = PeakSampler(pid: daemon.pid)
-        let baseAnonymous = ProcessProbe.statusBytes("RssAnon", of: daemon.pid) ?? 0
-        let baseDescriptors = ProcessProbe.openDescriptors(of: daemon.pid) ?? 0
+        let baseAnonymous = ProcessStatus.bytes("RssAnon", of: daemon.pid) ?? 0
+        let baseDescriptors = ProcessStatus.openDescriptors(of: daemon.pid) ?? 0
         let writer = SteadyWriter(socket: daemon.socket, interval: appendInterval)
         var idlers: [StressSocket] = []
         idlers.reserveCapacity(idle)
         for _ in 0..<idle { idlers.append(try StressSocket(path: daemon.socket)) }
         // The writer's connection and this one beside the idle ones.
         let counted = try Self.waitForConnections(control, atLeast: idle + 2)
-        let idleAnonymous = ProcessProbe.statusBytes("RssAnon", of: daemon.pid) ?? 0
+        let idleAnonymous = ProcessStatus.bytes("RssAnon", of: daemon.pid) ?? 0
         checks.note("idle connections open", "\(idle), daemon counts \(counted) connections; anonymous memory \(mebibytes(baseAnonymous)) before, \(mebibytes(idleAnonymous)) after (about \((idleAnonymous - baseAnonymous) / Swift.max(idle, 1) / 1024) KiB each)")
 
         let slow = SlowSender(socket: daemon.socket, line: HostileClientsCommand.slowRequest, interval: slowInterval)
@@ -51,7 +52,7 @@ struct HostileScenario {
         )
 
         let pinged = Pinger(socket: daemon.socket, count: pings, interval: pingInterval).run()
-        let holding = Int(try Self.stats(control)["connections"]?.integerValue ?? 0)
+        let holding = try control.stats().connections
         let subscriberDropsWhilePinging = stalled.reduce(0) { $0 + $1.drops }
         let fresh = LatencySummary(pinged.fresh)
         let kept = LatencySummary(pinged.kept)
@@ -66,7 +67,7 @@ struct HostileScenario {
         }
         checks.note("while pinging", "the daemon counted \(holding) connections; subscribers that never read had been dropped \(subscriberDropsWhilePinging) time\(subscriberDropsWhilePinging == 1 ? "" : "s") so far")
 
-        let lineBytes = HostileClientsCommand.slowRequest.utf8.count
+        let lineBytes = HostileClientsCommand.slowRequest.count
         let slowOutcome = slow.wait(atMost: slowInterval * lineBytes + .seconds(60))
         // The first drop comes a subscriber timeout after its socket filled.
         let dropDeadline = ContinuousClock.now + .seconds(subscriberTimeout + 30)
@@ -79,7 +80,7 @@ struct HostileScenario {
         let everyOneDropped = outcomes.allSatisfy { !$0.drops.isEmpty }
         let written = writer.stop()
 
-        try control.send(raw: Array(HostileClientsCommand.slowRequest.utf8))
+        try control.send(raw: HostileClientsCommand.slowRequest)
         let expected = try control.receiveLine()
         let slowAnswered = slowOutcome?.answer != nil && slowOutcome?.answer == expected && expected?.starts(with: Array(#"{"ok":true"#.utf8)) == true
         checks.check(slowAnswered, "slow client", slowOutcome.map { outcome in
@@ -103,9 +104,9 @@ struct HostileScenario {
         let held = idlers.filter { !$0.hasHungUp(waitingMilliseconds: 0) }.count
         var answering = 0
         for connection in idlers {
-            guard (try? connection.send(#"{"op":"ping"}"# + "\n")) != nil,
+            guard (try? connection.send(Request.ping.line)) != nil,
                   let line = try? connection.receiveLine(withinMilliseconds: 10_000) else { continue }
-            if String(decoding: line, as: UTF8.self).contains(#""pong":true"#) { answering += 1 }
+            if case .pong? = try? ResponseDecoder.decode(line: line) { answering += 1 }
         }
         checks.check(held == idle - 1 && answering == idle - 1, "idle connections held", "\(held)/\(idle - 1) still open at the end (the first made way), \(answering)/\(idle - 1) answered a ping then")
         idlers.removeAll()
@@ -113,7 +114,7 @@ struct HostileScenario {
         checks.check(remaining == 1, "connections released", "\(remaining) open once the clients left (this one)")
 
         let peaks = sampler.stop()
-        let peakResident = ProcessProbe.statusBytes("VmHWM", of: daemon.pid) ?? peaks.residentBytes
+        let peakResident = ProcessStatus.bytes("VmHWM", of: daemon.pid) ?? peaks.residentBytes
         checks.check(
             peakResident <= memoryLimitBytes, "daemon memory",
             "peak resident \(mebibytes(peakResident)) (VmHWM, with the store's mapped pages), peak anonymous \(mebibytes(peaks.anonymousBytes)) (sampled); limit \(mebibytes(memoryLimitBytes))"
@@ -135,33 +136,30 @@ struct HostileScenario {
     /// between two subscriptions as the extra one connects, leaving room for it: then it is kept as
     /// one more filler and the check is made again.
     private func connectBeyondLimit(
-        _ daemon: StressDaemon, _ control: LedgerConnection, idlest: StressSocket
+        _ daemon: DaemonProcess, _ control: LedgerConnection, idlest: StressSocket
     ) throws -> (open: Int, served: Bool, evictedCode: String?, evictedClosed: Bool) {
         var fillers: [StressSocket] = []
         defer { fillers.removeAll() }
         var result: (open: Int, served: Bool, evictedCode: String?, evictedClosed: Bool) = (0, false, nil, false)
         for _ in 0..<3 {
-            let open = Int(try Self.stats(control)["connections"]?.integerValue ?? 0)
+            let open = try control.stats().connections
             for _ in 0..<Swift.max(0, limit - open) { fillers.append(try StressSocket(path: daemon.socket)) }
             let full = try Self.waitForConnections(control, atLeast: limit)
             let probe = try StressSocket(path: daemon.socket)
-            try probe.send(#"{"op":"ping"}"# + "\n")
-            let served = (try probe.receiveLine(withinMilliseconds: 5_000)).map { String(decoding: $0, as: UTF8.self).contains(#""pong":true"#) } ?? false
+            try probe.send(Request.ping.line)
+            var served = false
+            if case .pong? = try? probe.receiveLine(withinMilliseconds: 5_000).flatMap({ try ResponseDecoder.decode(line: $0) }) { served = true }
             fillers.append(probe)
             guard let notice = try idlest.receiveLine(withinMilliseconds: 2_000) else {
                 // Nobody made way, so there was room after all: the extra one fills it.
                 result = (full, served, nil, false)
                 continue
             }
-            let code = (try? JSONParser.parse(notice))?.objectValue?["error"]?.objectValue?["code"]?.stringValue
+            var code: String?
+            if case .error(let eviction)? = try? ResponseDecoder.decode(line: notice) { code = eviction.code }
             return (full, served, code, idlest.hasHungUp(waitingMilliseconds: 5_000))
         }
         return result
-    }
-
-    /// The daemon's `stats` answer.
-    private static func stats(_ connection: LedgerConnection) throws -> JSONObject {
-        try connection.request(.object(JSONObject([("op", .string("stats"))])))
     }
 
     /// The daemon's count of open connections once it reaches `count` (it accepts asynchronously),
@@ -179,7 +177,7 @@ struct HostileScenario {
     private static func waitForConnections(_ connection: LedgerConnection, until done: (Int) -> Bool) throws -> Int {
         let deadline = ContinuousClock.now + .seconds(10)
         while true {
-            let open = Int(try stats(connection)["connections"]?.integerValue ?? 0)
+            let open = try connection.stats().connections
             if done(open) || ContinuousClock.now >= deadline { return open }
             Thread.sleep(forTimeInterval: 0.02)
         }

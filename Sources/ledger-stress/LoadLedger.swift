@@ -27,8 +27,7 @@ enum LoadLedger {
             }
         }
         try append(batch, through: connection)
-        let stats = try connection.request(.object(JSONObject([("op", .string("stats"))])))
-        return Int(stats["events"]?.integerValue ?? 0)
+        return try connection.stats().events
     }
 
     /// One more `funded` event for a generated line, as the writer appends while the clients hold.
@@ -62,6 +61,6 @@ enum LoadLedger {
     /// Appends `events` as one batch, throwing the daemon's error if it refuses them.
     private static func append(_ events: [JSONValue], through connection: LedgerConnection) throws {
         guard !events.isEmpty else { return }
-        _ = try connection.request(.object(JSONObject([("op", .string("append")), ("events", .array(events))])))
+        _ = try connection.append(events)
     }
 }

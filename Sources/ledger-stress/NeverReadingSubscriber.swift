@@ -34,7 +34,7 @@ final class NeverReadingSubscriber: Sendable {
             do {
                 while running.load(ordering: .relaxed) {
                     let connection = try StressSocket(path: socket)
-                    try connection.send(#"{"op":"subscribe","from_seq":1}"# + "\n")
+                    try connection.send(Request.subscribe(fromSeq: 1).line)
                     let start = ContinuousClock.now
                     while running.load(ordering: .relaxed) && !connection.hasHungUp(waitingMilliseconds: 50) {}
                     guard running.load(ordering: .relaxed) else { break }

@@ -18,8 +18,6 @@ struct Pinger {
     let count: Int
     let interval: Duration
 
-    private static let ping = JSONValue.object(JSONObject([("op", .string("ping"))]))
-
     /// Pings `count` times each way, pausing `interval` between rounds.
     func run() -> Outcome {
         var outcome = Outcome()
@@ -35,7 +33,7 @@ struct Pinger {
         for _ in 0..<count {
             var start = ContinuousClock.now
             do {
-                _ = try kept.request(Self.ping)
+                try kept.ping()
                 outcome.kept.append((ContinuousClock.now - start).milliseconds)
             } catch {
                 outcome.failures.append("kept connection: \(error)")
@@ -43,7 +41,7 @@ struct Pinger {
             start = ContinuousClock.now
             do {
                 let connection = try LedgerConnection(path: socket, timeout: .seconds(10))
-                _ = try connection.request(Self.ping)
+                try connection.ping()
                 outcome.fresh.append((ContinuousClock.now - start).milliseconds)
             } catch {
                 outcome.failures.append("new connection: \(error)")

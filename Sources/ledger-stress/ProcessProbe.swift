@@ -1,26 +1,13 @@
 import Foundation
+import LedgerHarness
 import Synchronization
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// Reads what /proc says about a process: its memory and its open descriptors.
+/// What this process may open.
 enum ProcessProbe {
-    /// A field of /proc/PID/status in bytes (`VmRSS`, `VmHWM`, `RssAnon`), or nil where /proc has none.
-    static func statusBytes(_ name: String, of pid: Int32) -> Int? {
-        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
-        for line in status.split(separator: "\n") where line.hasPrefix(name + ":") {
-            return line.split(separator: " ").compactMap { Int($0) }.first.map { $0 * 1024 }
-        }
-        return nil
-    }
-
-    /// How many descriptors the process holds open, or nil where /proc has none.
-    static func openDescriptors(of pid: Int32) -> Int? {
-        (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd"))?.count
-    }
-
     /// Raises this process's soft limit on open descriptors to at least `needed` (children inherit
     /// it); false when the hard limit is lower.
     static func allowDescriptors(_ needed: Int) -> Bool {
@@ -50,9 +37,9 @@ final class PeakSampler: Sendable {
     init(pid: Int32) {
         let thread = Thread { [self] in
             while running.load(ordering: .relaxed) {
-                let resident = ProcessProbe.statusBytes("VmRSS", of: pid) ?? 0
-                let anonymous = ProcessProbe.statusBytes("RssAnon", of: pid) ?? 0
-                let descriptors = ProcessProbe.openDescriptors(of: pid) ?? 0
+                let resident = ProcessStatus.bytes("VmRSS", of: pid) ?? 0
+                let anonymous = ProcessStatus.bytes("RssAnon", of: pid) ?? 0
+                let descriptors = ProcessStatus.openDescriptors(of: pid) ?? 0
                 peaks.withLock { peaks in
                     peaks.residentBytes = max(peaks.residentBytes, resident)
                     peaks.anonymousBytes = max(peaks.anonymousBytes, anonymous)

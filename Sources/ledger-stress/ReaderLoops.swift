@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import LedgerClient
 import LedgerCore
+import LedgerHarness
+import LedgerProtocol
 import Synchronization
 
 #if canImport(Glibc)
@@ -43,14 +45,14 @@ final class ReaderLoops: Sendable {
     }
 
     private func loop(socket: String, verifying: Bool) {
-        let request = verifying ? #"{"op":"verify"}"# : #"{"op":"export","from_seq":1}"#
+        let request = verifying ? Request.verify.line : Request.export(fromSeq: 1).line
         guard let connection = try? LedgerConnection(path: socket, timeout: .seconds(120)) else {
             tally.withLock { $0.failures += 1 }
             return
         }
         while !stopping.load(ordering: .relaxed) {
             do {
-                try connection.send(raw: Array(request.utf8) + [10])
+                try connection.send(raw: request)
                 var events = 0
                 while true {
                     guard let line = try connection.receiveLine() else { throw ClientError.broken("the daemon closed the connection") }
@@ -109,7 +111,7 @@ final class RunningReaders {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
         process.arguments = [
-            "--reuid=\(user)", "--regid=nogroup", "--clear-groups", StressDaemon.sibling("ledger-stress"), "reader-loops",
+            "--reuid=\(user)", "--regid=nogroup", "--clear-groups", Products.path("ledger-stress"), "reader-loops",
             "--socket", socket, "--verify", "\(verify)", "--export", "\(export)",
         ]
         let input = Pipe()

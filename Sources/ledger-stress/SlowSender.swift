@@ -18,13 +18,13 @@ final class SlowSender: Sendable {
     private let finished = DispatchSemaphore(value: 0)
 
     /// Starts sending `line` (newline included) to `socket`, a byte every `interval`.
-    init(socket: String, line: String, interval: Duration) {
+    init(socket: String, line: [UInt8], interval: Duration) {
         let thread = Thread { [self] in
             let start = ContinuousClock.now
             var result = Outcome(answer: nil, seconds: 0, failure: nil)
             do {
                 let connection = try StressSocket(path: socket)
-                for byte in line.utf8 {
+                for byte in line {
                     try connection.send([byte])
                     Thread.sleep(forTimeInterval: interval.seconds)
                 }

@@ -24,18 +24,15 @@ final class SteadyWriter: Sendable {
                 let connection = try LedgerConnection(path: socket, timeout: .seconds(60))
                 while running.load(ordering: .relaxed) {
                     serial += 1
-                    let request = JSONValue.object(JSONObject([
-                        ("op", .string("append")), ("events", .array([LoadLedger.funded(serial % 10, id: "live-\(serial)")])),
-                    ]))
                     do {
-                        let answer = try connection.request(request)
-                        if answer["appended"]?.integerValue == 1 {
+                        let report = try connection.append([LoadLedger.funded(serial % 10, id: "live-\(serial)")])
+                        if report.appended == 1 {
                             outcome.withLock { $0.acknowledged += 1 }
                         } else {
                             outcome.withLock { $0.failures.append("append \(serial) answered without appending") }
                         }
-                    } catch ClientError.refused(let code, let message, _, _) {
-                        outcome.withLock { $0.failures.append("\(code): \(message)") }
+                    } catch ClientError.refused(let error) {
+                        outcome.withLock { $0.failures.append("\(error.code): \(error.message)") }
                     }
                     Thread.sleep(forTimeInterval: interval.seconds)
                 }

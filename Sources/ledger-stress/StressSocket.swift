@@ -35,11 +35,6 @@ final class StressSocket {
         }
     }
 
-    /// Sends `text` whole.
-    func send(_ text: String) throws {
-        try send(Array(text.utf8))
-    }
-
     /// Whether the daemon has closed its end, waiting up to `milliseconds` for it to; unread data
     /// in the socket does not count, so this works on a client that never reads.
     func hasHungUp(waitingMilliseconds milliseconds: Int32) -> Bool {

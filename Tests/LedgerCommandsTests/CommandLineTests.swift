@@ -10,37 +10,37 @@ import Testing
         let directory: TemporaryDirectory
         let db: String
 
-        init() throws {
+        init() async throws {
             directory = try TemporaryDirectory("ledger-cli")
             db = directory.appending("db")
-            let result = try CommandRunner.run("ledger", ["append", Paths.exampleLedger, "--db", db])
+            let result = try await CommandRunner.run("ledger", ["append", Paths.exampleLedger, "--db", db])
             guard result.status == 0 else { throw CommandFailure(message: result.errors) }
         }
 
-        func run(_ arguments: [String], input: String? = nil) throws -> CommandResult {
-            try CommandRunner.run("ledger", arguments + ["--db", db], input: input)
+        func run(_ arguments: [String], input: String? = nil) async throws -> CommandResult {
+            try await CommandRunner.run("ledger", arguments + ["--db", db], input: input)
         }
     }
 
-    @Test func appendReportsWhatItDid() throws {
+    @Test func appendReportsWhatItDid() async throws {
         let directory = try TemporaryDirectory("ledger-cli")
         let db = directory.appending("db")
-        let first = try CommandRunner.run("ledger", ["append", Paths.exampleLedger, "--db", db])
+        let first = try await CommandRunner.run("ledger", ["append", Paths.exampleLedger, "--db", db])
         #expect(first.status == 0)
         #expect(first.output == "appended 24, duplicates 0, seq 1–24\n")
-        let again = try CommandRunner.run("ledger", ["append", Paths.exampleLedger, "--db", db])
+        let again = try await CommandRunner.run("ledger", ["append", Paths.exampleLedger, "--db", db])
         #expect(again.output == "appended 0, duplicates 24\n")
     }
 
-    @Test func theExampleShowsTheCardsFiveAmountsAndThePlansChildren() throws {
-        let ledger = try ExampleLedger()
-        let table = try ledger.run(["at", "2025-04-15"])
+    @Test func theExampleShowsTheCardsFiveAmountsAndThePlansChildren() async throws {
+        let ledger = try await ExampleLedger()
+        let table = try await ledger.run(["at", "2025-04-15"])
         #expect(table.status == 0)
         #expect(table.output.hasPrefix("Commitments at the end of 15 April 2025 (Europe/London), as known now\n"))
         for amount in ["£10m", "£2.5m", "£5m", "£11m", "£6.5m"] {
             #expect(table.output.contains(amount), "\(amount) missing")
         }
-        let json = try ledger.run(["at", "2025-04-15", "--format", "json"])
+        let json = try await ledger.run(["at", "2025-04-15", "--format", "json"])
         let result = try AtResultDecoder.decode(JSONParser.parse(json.output.trimmingCharacters(in: .newlines)))
         let pledges = Dictionary(uniqueKeysWithValues: result.allLines.map { ($0.state.line, $0.state.pledged.value) })
         #expect(pledges["grooming-gangs-action-plan"] == 1_000_000_000)
@@ -58,141 +58,145 @@ import Testing
         #expect(result.departments.first { $0.department == "home-office" }?.pledged == Pence(3_450_000_000))
         // Hillsborough Law is due on 15 April: not overdue at its end, overdue the day after.
         #expect(result.line("hillsborough-law")?.overdue == false)
-        let after = try AtResultDecoder.decode(JSONParser.parse(ledger.run(["at", "2025-04-16", "--format", "json"]).output.trimmingCharacters(in: .newlines)))
+        let dayAfter = try await ledger.run(["at", "2025-04-16", "--format", "json"]).output
+        let after = try AtResultDecoder.decode(JSONParser.parse(dayAfter.trimmingCharacters(in: .newlines)))
         #expect(after.line("hillsborough-law")?.overdue == true)
     }
 
-    @Test func theTableDrawsChildrenUnderTheirParent() throws {
-        let ledger = try ExampleLedger()
-        let lines = try ledger.run(["at", "2025-04-15"]).output.split(separator: "\n").map(String.init)
+    @Test func theTableDrawsChildrenUnderTheirParent() async throws {
+        let ledger = try await ExampleLedger()
+        let lines = try await ledger.run(["at", "2025-04-15"]).output.split(separator: "\n").map(String.init)
         let parent = try #require(lines.firstIndex { $0.contains("grooming-gangs-action-plan") })
         #expect(lines[parent + 1].contains("├─ local-inquiries"))
         #expect(lines[parent + 3].contains("└─ police-reinvestigation"))
     }
 
-    @Test func beforeAnythingWasAnnouncedTheLedgerSaysSo() throws {
-        let ledger = try ExampleLedger()
-        let result = try ledger.run(["at", "2010-01-01"])
+    @Test func beforeAnythingWasAnnouncedTheLedgerSaysSo() async throws {
+        let ledger = try await ExampleLedger()
+        let result = try await ledger.run(["at", "2010-01-01"])
         #expect(result.output.contains("No commitment had been announced by then."))
     }
 
-    @Test func departmentAndCSV() throws {
-        let ledger = try ExampleLedger()
-        let csv = try ledger.run(["at", "2025-04-15", "--department", "telford-and-wrekin-council", "--format", "csv"])
+    @Test func departmentAndCSV() async throws {
+        let ledger = try await ExampleLedger()
+        let csv = try await ledger.run(["at", "2025-04-15", "--department", "telford-and-wrekin-council", "--format", "csv"])
         let rows = csv.output.split(separator: "\r\n").map(String.init)
         #expect(rows.first == "at,known_at,department,department_name,line,parent,title,kind,status,overdue,pledged_pence,funded_pence,children_pledged_pence,due,slips,slipped_days,stage,bill")
         #expect(rows.count == 2)
         #expect(rows[1].hasPrefix("2025-04-15,,telford-and-wrekin-council,Telford & Wrekin Council,telford-cse-scrutiny-recommendations,"))
     }
 
-    @Test func knownAtBeforeTheLoadShowsNothing() throws {
-        let ledger = try ExampleLedger()
-        let result = try ledger.run(["at", "2025-04-15", "--known-at", "2020-01-01T00:00:00Z", "--format", "json"])
+    @Test func knownAtBeforeTheLoadShowsNothing() async throws {
+        let ledger = try await ExampleLedger()
+        let result = try await ledger.run(["at", "2025-04-15", "--known-at", "2020-01-01T00:00:00Z", "--format", "json"])
         #expect(result.output.hasPrefix(#"{"at":"2025-04-15","known_at":"2020-01-01T00:00:00Z","totals":{"pledged_pence":0,"funded_pence":0},"departments":[]}"#))
     }
 
-    @Test func aRefusedFileNamesTheLineFieldAndRuleAndAppendsNothing() throws {
-        let ledger = try ExampleLedger()
-        let before = try ledger.run(["export"]).output
+    @Test func aRefusedFileNamesTheLineFieldAndRuleAndAppendsNothing() async throws {
+        let ledger = try await ExampleLedger()
+        let before = try await ledger.run(["export"]).output
         let bad = [
             Events.event("funded", "grooming-gangs-action-plan", on: "2025-02-01", #""amount_pence":250000000"#),
             "",
             Events.event("slipped", "hillsborough-law", on: "2025-03-01", #""due":"2025-03","reason":"earlier""#),
         ].joined(separator: "\n")
-        let result = try ledger.run(["append", "-"], input: bad)
+        let result = try await ledger.run(["append", "-"], input: bad)
         #expect(result.status == 1)
         #expect(result.errors.contains("standard input, line 3 (field due): slip_not_later:"), "\(result.errors)")
         #expect(result.errors.contains("nothing was appended"))
-        #expect(try ledger.run(["export"]).output == before)
+        #expect(try await ledger.run(["export"]).output == before)
     }
 
-    @Test func invalidJSONIsRefusedWithItsLine() throws {
-        let ledger = try ExampleLedger()
-        let result = try ledger.run(["append", "-"], input: "{\"type\":\"funded\"\n")
+    @Test func invalidJSONIsRefusedWithItsLine() async throws {
+        let ledger = try await ExampleLedger()
+        let result = try await ledger.run(["append", "-"], input: "{\"type\":\"funded\"\n")
         #expect(result.status == 1)
         #expect(result.errors.contains("standard input, line 1: invalid_json:"), "\(result.errors)")
     }
 
-    @Test func historyShowsEachEventWithItsSource() throws {
-        let ledger = try ExampleLedger()
-        let result = try ledger.run(["history", "undercover-online-network"])
+    @Test func historyShowsEachEventWithItsSource() async throws {
+        let ledger = try await ExampleLedger()
+        let result = try await ledger.run(["history", "undercover-online-network"])
         #expect(result.status == 0)
         #expect(result.output.hasPrefix("undercover-online-network: £11m investment in an undercover online network of police officers\n"))
         #expect(result.output.contains("2025-01-16  announced  funding by Home Office, pledged £11m"))
         #expect(result.output.contains("source: "))
         #expect(result.output.contains("“"))
-        let missing = try ledger.run(["history", "no-such-line"])
+        let missing = try await ledger.run(["history", "no-such-line"])
         #expect(missing.status == 1)
     }
 
-    @Test func diffListsWhatChangedBetweenTwoDates() throws {
-        let ledger = try ExampleLedger()
-        let text = try ledger.run(["diff", "2025-01-15", "2025-03-01"])
+    @Test func diffListsWhatChangedBetweenTwoDates() async throws {
+        let ledger = try await ExampleLedger()
+        let text = try await ledger.run(["diff", "2025-01-15", "2025-03-01"])
         #expect(text.status == 0)
         #expect(text.output.contains("cse-taskforce-funding: announced: £2m additional funding"))
         #expect(text.output.contains("Pledged £0 → £34.5m, funded £0 → £0."))
         #expect(text.output.contains("iicsa-inter-ministerial-group: fell overdue (due 2025-02)"))
-        let json = try ledger.run(["diff", "2025-01-15", "2025-03-01", "--format", "json"])
+        let json = try await ledger.run(["diff", "2025-01-15", "2025-03-01", "--format", "json"])
         guard case .object(let object) = try JSONParser.parse(json.output.trimmingCharacters(in: .newlines)),
               case .array(let changes)? = object["changes"] else {
             Issue.record("diff json has no changes")
             return
         }
         #expect(!changes.isEmpty)
-        let backwards = try ledger.run(["diff", "2025-02-28", "2025-01-15"])
+        let backwards = try await ledger.run(["diff", "2025-02-28", "2025-01-15"])
         #expect(backwards.status != 0)
     }
 
-    @Test func exportVerifyAndBackup() throws {
-        let ledger = try ExampleLedger()
-        let export = try ledger.run(["export"]).output.split(separator: "\n")
+    @Test func exportVerifyAndBackup() async throws {
+        let ledger = try await ExampleLedger()
+        let export = try await ledger.run(["export"]).output.split(separator: "\n")
         #expect(export.count == 24)
         #expect(export.allSatisfy { $0.contains(#""hash":""#) && $0.contains(#""recorded":""#) })
-        #expect(try ledger.run(["export", "--from-seq", "20"]).output.split(separator: "\n").count == 5)
-        let verify = try ledger.run(["verify"])
+        #expect(try await ledger.run(["export", "--from-seq", "20"]).output.split(separator: "\n").count == 5)
+        let verify = try await ledger.run(["verify"])
         #expect(verify.status == 0)
         #expect(verify.output.hasPrefix("ok: 24 events, chain intact, head "))
         let copy = ledger.directory.appending("copy")
-        let backup = try ledger.run(["backup", copy])
+        let backup = try await ledger.run(["backup", copy])
         #expect(backup.output == "backed up 24 events to \(copy)\n")
-        let copied = try CommandRunner.run("ledger", ["export", "--db", copy])
+        let copied = try await CommandRunner.run("ledger", ["export", "--db", copy])
         #expect(copied.output.split(separator: "\n") == export)
-        let again = try ledger.run(["backup", copy])
+        let again = try await ledger.run(["backup", copy])
         #expect(again.status == 1)
         #expect(again.errors.contains("not empty"))
     }
 
-    @Test func rebuildDerivesTheSameAnswersFromTheEventsAlone() throws {
-        let ledger = try ExampleLedger()
-        let before = try ["2025-01-20", "2025-04-15", "2026-01-01"].map { try ledger.run(["at", $0, "--format", "json"]).output }
-        let rebuild = try ledger.run(["rebuild"])
+    @Test func rebuildDerivesTheSameAnswersFromTheEventsAlone() async throws {
+        let ledger = try await ExampleLedger()
+        let dates = ["2025-01-20", "2025-04-15", "2026-01-01"]
+        var before: [String] = []
+        for date in dates { before.append(try await ledger.run(["at", date, "--format", "json"]).output) }
+        let rebuild = try await ledger.run(["rebuild"])
         #expect(rebuild.status == 0, "\(rebuild.errors)")
         #expect(rebuild.output == "rebuilt the projections of 24 lines from 24 events\n")
-        let after = try ["2025-01-20", "2025-04-15", "2026-01-01"].map { try ledger.run(["at", $0, "--format", "json"]).output }
+        var after: [String] = []
+        for date in dates { after.append(try await ledger.run(["at", date, "--format", "json"]).output) }
         #expect(after == before)
-        #expect(try ledger.run(["verify"]).status == 0)
-        let withoutStore = try CommandRunner.run("ledger", ["rebuild", "--socket", ledger.directory.appending("none.sock")])
+        #expect(try await ledger.run(["verify"]).status == 0)
+        let withoutStore = try await CommandRunner.run("ledger", ["rebuild", "--socket", ledger.directory.appending("none.sock")])
         #expect(withoutStore.status == 1)
         #expect(withoutStore.errors.contains("give the ledger's state directory with --db DIR"))
     }
 
-    @Test func moneyConvertsWhatPeopleWrite() throws {
-        let result = try CommandRunner.run("ledger", ["money", "£2.5m"])
+    @Test func moneyConvertsWhatPeopleWrite() async throws {
+        let result = try await CommandRunner.run("ledger", ["money", "£2.5m"])
         #expect(result.output == "250000000 pence (£2.5m)\n")
-        #expect(try CommandRunner.run("ledger", ["money", "£1.2.3"]).status != 0)
+        #expect(try await CommandRunner.run("ledger", ["money", "£1.2.3"]).status != 0)
     }
 
-    @Test func withoutADatabaseItSaysHowToGiveOne() throws {
-        let result = try CommandRunner.run("ledger", ["at", "2025-04-15"])
+    @Test func withoutADatabaseItSaysHowToGiveOne() async throws {
+        let result = try await CommandRunner.run("ledger", ["at", "2025-04-15"])
         #expect(result.status != 0)
         #expect(result.errors.contains("--db DIR"))
-        let missing = try CommandRunner.run("ledger", ["at", "2025-04-15", "--db", "/nonexistent/ledger"])
+        let missing = try await CommandRunner.run("ledger", ["at", "2025-04-15", "--db", "/nonexistent/ledger"])
         #expect(missing.errors.contains("no ledger at /nonexistent/ledger"))
     }
 
-    @Test func aBadDateIsRefusedClearly() throws {
-        let ledger = try ExampleLedger()
-        let result = try ledger.run(["at", "15/04/2025"])
+    @Test func aBadDateIsRefusedClearly() async throws {
+        let ledger = try await ExampleLedger()
+        let result = try await ledger.run(["at", "15/04/2025"])
         #expect(result.status != 0)
         #expect(result.errors.contains(#"DATE "15/04/2025" is not a date written YYYY-MM-DD"#))
     }
@@ -208,8 +212,8 @@ struct CommandFailure: Error {
 @Suite struct BenchmarkSmokeTests {
     static let tiny = ["--events", "3000", "--runs", "1", "--queries", "4", "--singles", "32"]
 
-    @Test func theMarkdownTableHasEveryFigureAndTheAnswersAgree() throws {
-        let result = try CommandRunner.run("ledger-bench", Self.tiny)
+    @Test func theMarkdownTableHasEveryFigureAndTheAnswersAgree() async throws {
+        let result = try await CommandRunner.run("ledger-bench", Self.tiny)
         #expect(result.status == 0, "\(result.output)\(result.errors)")
         #expect(result.output.contains("3032 events stored (3000 generated, seed 42, then 1 × 32 single appends)"))
         for label in [
@@ -225,8 +229,8 @@ struct CommandFailure: Error {
         #expect(result.output.contains("answers agree: 12 `at` answers"))
     }
 
-    @Test func jsonCarriesTheSameFiguresForMachines() throws {
-        let result = try CommandRunner.run("ledger-bench", Self.tiny + ["--seed", "7", "--json"])
+    @Test func jsonCarriesTheSameFiguresForMachines() async throws {
+        let result = try await CommandRunner.run("ledger-bench", Self.tiny + ["--seed", "7", "--json"])
         #expect(result.status == 0, "\(result.output)\(result.errors)")
         let report = try #require(try JSONParser.parse(Array(result.output.utf8)).objectValue)
         #expect(report["stored_events"]?.integerValue == 3032)
@@ -244,8 +248,8 @@ struct CommandFailure: Error {
         #expect((ingest["ledger"]?.integerValue ?? 0) > 0 && (ingest["sqlite"]?.integerValue ?? 0) > 0)
     }
 
-    @Test func aBadOptionIsNamed() throws {
-        let result = try CommandRunner.run("ledger-bench", ["--events", "many"])
+    @Test func aBadOptionIsNamed() async throws {
+        let result = try await CommandRunner.run("ledger-bench", ["--events", "many"])
         #expect(result.status == 64)
         #expect(result.errors.contains("--events takes a positive whole number, not many"))
     }

@@ -22,7 +22,7 @@ import Testing
     }
 
     /// Every code the daemon can send, as an error response, reads back with the same code.
-    @Test(arguments: ValidationError.Code.allCases.map(\.rawValue) + ["invalid_request", "forbidden", "too_many_connections",
+    @Test(arguments: ValidationError.Code.allCases.map(\.rawValue) + ["invalid_request", "forbidden", "too_many_connections", "connection_evicted",
         "subscriber_lagging", "chain_broken", "shutting_down", "internal", "storage_full", "corrupted", "unsupported_format", "storage_error"])
     func everyWireCodeReadsBack(_ code: String) throws {
         var error = ProtocolError(.internal, "something went wrong")

@@ -18,28 +18,15 @@ import Testing
         return files.sorted()
     }
 
-    /// The verdicts of the independent validator, by relative path.
-    static let pythonVerdicts: Result<[String: Bool], CommandFailure> = {
+    /// The verdicts of the independent validator, by relative path: run once, for every example.
+    static let pythonVerdicts = Task { () throws -> [String: Bool] in
         let script = Paths.packageRoot + "/Tests/LedgerCoreTests/Resources/validate_examples.py"
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script, schemas]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        do {
-            try process.run()
-        } catch {
-            return .failure(CommandFailure(message: "cannot run python3: \(error)"))
+        let run = try await CommandRunner.run("/usr/bin/env", ["python3", script, schemas], absolute: true)
+        guard run.status == 0, let verdicts = try? JSONDecoder().decode([String: Bool].self, from: Data(run.output.utf8)) else {
+            throw CommandFailure(message: "validate_examples.py failed with status \(run.status): \(run.errors)")
         }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0,
-              let verdicts = try? JSONDecoder().decode([String: Bool].self, from: data)
-        else {
-            return .failure(CommandFailure(message: "validate_examples.py failed with status \(process.terminationStatus)"))
-        }
-        return .success(verdicts)
-    }()
+        return verdicts
+    }
 
     /// Whether the Swift side accepts the example, by the schema its name starts with.
     static func swiftAccepts(_ path: String) throws -> Bool {
@@ -75,9 +62,9 @@ import Testing
     }
 
     @Test(arguments: examples())
-    func bothValidatorsAgreeWithTheFolder(_ path: String) throws {
+    func bothValidatorsAgreeWithTheFolder(_ path: String) async throws {
         let expected = path.hasPrefix("examples/valid/")
-        let python = try Self.pythonVerdicts.get()
+        let python = try await Self.pythonVerdicts.value
         #expect(python[path] == expected, "jsonschema says \(String(describing: python[path])) for \(path)")
         #expect(try Self.swiftAccepts(path) == expected, "the Swift validator disagrees on \(path)")
     }

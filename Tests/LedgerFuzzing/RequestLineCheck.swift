@@ -23,23 +23,16 @@ public enum RequestLineCheck {
 
     /// Checks one request line (without its newline); a broken invariant is thrown as a finding.
     public static func check(_ line: [UInt8]) throws(FuzzFinding) -> Outcome {
-        let value: JSONValue
-        do {
-            value = try JSONParser.parse(line)
-        } catch {
-            // The daemon answers a line that is not JSON with the parser's code as the wire code.
-            guard let code = ValidationError.Code(rawValue: error.code.rawValue) else {
-                throw FuzzFinding("parse error code \(error.code.rawValue) is not a wire code")
-            }
-            let answer = ProtocolError(ValidationError(code, "\(error.message) at byte \(error.offset + 1)"))
-            try answered(answer, for: line)
-            return .refused(code: answer.code)
-        }
+        // Exactly the daemon's reading of a line: JSON, then the request.
         let request: Request
         do {
-            request = try RequestDecoder.decode(value)
+            request = try RequestDecoder.decode(line: line)
         } catch {
-            try require(error.code == ProtocolError.Code.invalidRequest.rawValue, "a malformed request got \(error.code)")
+            let parseCodes = Set(JSONParseError.Code.allCases.map(\.rawValue))
+            try require(
+                error.code == ProtocolError.Code.invalidRequest.rawValue || parseCodes.contains(error.code),
+                "a malformed line got \(error.code)"
+            )
             try answered(error, for: line)
             return .refused(code: error.code)
         }
@@ -69,10 +62,10 @@ public enum RequestLineCheck {
         let known = ProtocolError.Code(rawValue: error.code) != nil || ValidationError.Code(rawValue: error.code) != nil
         try require(known, "unknown wire code \(error.code) for \(excerpt(line))")
         try require(!error.message.isEmpty, "\(error.code) has no message for \(excerpt(line))")
-        let response = CanonicalJSON.encode(error.json)
+        let response = Array(Response.error(error).line.dropLast())
         let decoded: Response
         do {
-            decoded = try ResponseDecoder.decode(JSONParser.parse(response))
+            decoded = try ResponseDecoder.decode(line: response)
         } catch {
             throw FuzzFinding("the error response does not read back (\(error)): \(excerpt(response))")
         }
@@ -119,10 +112,12 @@ public enum RequestLineCheck {
         // The export line, with a hash, is what a reader checks: it must pass the response decoder.
         let hash = EventRecord.chainHash(previous: EventRecord.genesisHash, canonical: stored)
         let exported = EventRecord.exportBytes(canonical: stored, hash: hash)
-        let line = CanonicalJSON.encode(.object(JSONObject([("event", (try? JSONParser.parse(exported)) ?? .null)])))
+        var line: [UInt8] = []
+        Response.encodeEvent(exportLine: exported, into: &line)
+        line.removeLast()
         let response: Response
         do {
-            response = try ResponseDecoder.decode(JSONParser.parse(line))
+            response = try ResponseDecoder.decode(line: line)
         } catch {
             throw FuzzFinding("the export line does not read back (\(error)): \(excerpt(line))")
         }

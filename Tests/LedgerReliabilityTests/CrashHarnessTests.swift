@@ -8,8 +8,8 @@ import Testing
 /// `ledger-stress crash` run for a few kills against the real ledgerd: it must find every
 /// acknowledged event stored once and say so.
 @Suite struct CrashHarnessTests {
-    @Test func aFewKillsUnderWritersLoseNothing() throws {
-        let result = try CommandRunner.run(
+    @Test func aFewKillsUnderWritersLoseNothing() async throws {
+        let result = try await CommandRunner.run(
             "ledger-stress", ["crash", "--kills", "5", "--writers", "4", "--seed", "7", "--min-ms", "30", "--max-ms", "90"]
         )
         #expect(result.status == 0, "\(result.output)\(result.errors)")

@@ -17,28 +17,26 @@ import Testing
 
     /// Announces the line every filler event funds, and the quiet line.
     static func announce(_ client: LedgerConnection) throws {
-        let response = try client.append([Events.announced(line, amount: 1_000_000_000), Events.announced(quietLine, amount: 250_000_000)])
-        #expect(response.int("appended") == Int64(announced))
+        let report = try client.append([Events.announced(line, amount: 1_000_000_000), Events.announced(quietLine, amount: 250_000_000)])
+        #expect(report.appended == announced)
     }
 
     /// The funded total of the filled line in `at`: one penny per stored filler event.
     static func funded(_ client: LedgerConnection) throws -> Int64? {
-        let at = try client.call(#"{"op":"at","date":"2025-04-15"}"#)
-        return try AtResultDecoder.decode(at["result"] ?? .null).line(line)?.state.funded.value
+        try client.at(date: CivilDate.iso("2025-04-15")).line(line)?.state.funded.value
     }
 
     /// The reads a user relies on all answer, and agree on `count` events.
     static func readsGoOn(_ client: LedgerConnection, count: Int) throws {
-        #expect(try client.call(#"{"op":"ping"}"#)["pong"] == .bool(true))
+        try client.ping()
         #expect(try funded(client) == Int64(count - announced))
-        #expect(try client.call(#"{"op":"history","line":"\#(quietLine)"}"#)["events"]?.arrayValue?.count == 1)
-        let verify = try client.call(#"{"op":"verify"}"#)
-        #expect(verify["intact"] == .bool(true))
-        #expect(verify.int("count") == Int64(count))
-        #expect(try client.stats().int("head_seq") == Int64(count))
+        #expect(try client.history(line: quietLine).count == 1)
+        let stats = try client.stats()
+        #expect(stats.headSeq == UInt64(count))
+        #expect(try client.verify() == .intact(count: count, head: stats.headHash))
     }
 
-    @Test func atTheMapLimitAppendsGetStorageFullAndALargerLimitLetsThemResume() throws {
+    @Test func atTheMapLimitAppendsGetStorageFullAndALargerLimitLetsThemResume() async throws {
         // 1 MiB is the smallest limit ledgerd accepts (0 is refused at the command line).
         let daemon = try DaemonProcess(arguments: ["--max-store-mib", "1"])
         let client = try daemon.connect()
@@ -48,8 +46,8 @@ import Testing
         // events, and far fewer than the 64 MiB map it used to start with would.
         let batches = try Filler.fill(client, line: Self.line, tag: "batch", size: 200, limit: 50)
         let refusal = try #require(batches.refusal)
-        #expect(refusal.errorCode == "storage_full")
-        let message = refusal["error"]?.objectValue?["message"]?.stringValue ?? ""
+        #expect(refusal.code == "storage_full")
+        let message = refusal.message
         #expect(message.contains("size limit of 1 MiB"))
         #expect(message.contains("nothing was written"))
         #expect(message.contains("restart ledgerd with a larger --max-store-mib"))
@@ -63,9 +61,9 @@ import Testing
         // and singles go on until the store is full for them too; then each gets storage_full again.
         let singles = try Filler.fill(client, line: Self.line, tag: "single", size: 1, limit: 1000)
         #expect(singles.stored >= 1)
-        #expect(singles.refusal?.errorCode == "storage_full")
+        #expect(singles.refusal?.code == "storage_full")
         count += singles.stored
-        #expect(try client.append(Filler.funding(Self.line, tag: "again", count: 1)).errorCode == "storage_full")
+        #expect(try refusalOf { try client.append(Filler.funding(Self.line, tag: "again", count: 1)) }?.code == "storage_full")
 
         try Self.readsGoOn(client, count: count)
         let full = try client.exportLines()
@@ -74,16 +72,16 @@ import Testing
 
         // A larger limit after a restart: appends resume after the last acknowledged event.
         #expect(daemon.stop() == 0)
-        let larger = try DaemonProcess(arguments: ["--max-store-mib", "64"], directory: daemon.directory)
+        let larger = try DaemonProcess(arguments: ["--max-store-mib", "64"], in: daemon.directory)
         let resumed = try larger.connect()
         #expect(try resumed.exportLines() == full)
         let more = try resumed.append(Filler.funding(Self.line, tag: "resumed", count: 200))
-        #expect(more.int("appended") == 200)
-        #expect(more.int("first_seq") == Int64(count + 1))
+        #expect(more.appended == 200)
+        #expect(more.firstSeq == UInt64(count + 1))
         try Self.readsGoOn(resumed, count: count + 200)
         #expect(larger.stop() == 0)
 
-        let verify = try CommandRunner.run("ledger", ["verify", "--db", daemon.stateDirectory])
+        let verify = try await CommandRunner.run("ledger", ["verify", "--db", daemon.stateDirectory])
         #expect(verify.status == 0, "\(verify.errors)")
         #expect(verify.output.hasPrefix("ok: \(count + 200) events, chain intact"))
     }
@@ -93,7 +91,7 @@ import Testing
         let client = try daemon.connect()
         try Self.announce(client)
         let batches = try Filler.fill(client, line: Self.line, tag: "batch", size: 200, limit: 50)
-        #expect(batches.refusal?.errorCode == "storage_full")
+        #expect(batches.refusal?.code == "storage_full")
         let count = Self.announced + batches.stored
 
         // Ten clients with a batch of 200 and forty with one event each, interleaved and all sent
@@ -101,33 +99,35 @@ import Testing
         var large: [LedgerConnection] = []
         var small: [LedgerConnection] = []
         for index in 0..<10 {
-            let bigBatch = Filler.funding(Self.line, tag: "large-\(index)", count: 200).joined(separator: ",")
             let big = try daemon.connect()
-            try big.send(raw: Array(#"{"op":"append","events":[\#(bigBatch)]}"#.utf8) + [10])
+            try big.send(.append(Events.batch(Filler.funding(Self.line, tag: "large-\(index)", count: 200))))
             large.append(big)
             for single in 0..<4 {
-                let event = Filler.funding(Self.line, tag: "small-\(index)-\(single)", count: 1).joined(separator: ",")
                 let one = try daemon.connect()
-                try one.send(raw: Array(#"{"op":"append","events":[\#(event)]}"#.utf8) + [10])
+                try one.send(.append(Events.batch(Filler.funding(Self.line, tag: "small-\(index)-\(single)", count: 1))))
                 small.append(one)
             }
         }
         for big in large {
-            #expect(try big.receive()?.objectValue?.errorCode == "storage_full")
+            #expect(try big.receive()?.refusal?.code == "storage_full")
         }
         var stored = 0
         for one in small {
-            let answer = try one.receive()?.objectValue
-            if answer?.int("appended") == 1 { stored += 1 } else { Issue.record("a single event was refused: \(answer.map { "\($0)" } ?? "no answer")") }
+            let answer = try one.receive()
+            if case .appended(let report)? = answer, report.appended == 1 {
+                stored += 1
+            } else {
+                Issue.record("a single event was refused: \(answer.map { "\($0)" } ?? "no answer")")
+            }
         }
         #expect(stored == 40)
         try Self.readsGoOn(client, count: count + 40)
         #expect(daemon.stop() == 0)
     }
 
-    @Test func aStoreLimitBelowOneMiBIsRefusedAtStart() throws {
+    @Test func aStoreLimitBelowOneMiBIsRefusedAtStart() async throws {
         let directory = try TemporaryDirectory("ledgerd-limit")
-        let result = try CommandRunner.run("ledgerd", [
+        let result = try await CommandRunner.run("ledgerd", [
             "--max-store-mib", "0", "--state-dir", directory.appending("state"), "--socket", directory.appending("ledger.sock"),
         ])
         #expect(result.status == 64)
@@ -137,7 +137,7 @@ import Testing
 
     // Needs the right to mount a tmpfs (root, as on the build machine); elsewhere it is skipped.
     @Test(.enabled(if: SmallFilesystem.isAvailable, "mounting a small tmpfs needs root"))
-    func onAFullDiskAppendsGetStorageFullAndResumeWhenTheDiskGrows() throws {
+    func onAFullDiskAppendsGetStorageFullAndResumeWhenTheDiskGrows() async throws {
         let directory = try TemporaryDirectory("ledgerd-full-disk")
         let state = directory.appending("state")
         try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: false)
@@ -152,8 +152,8 @@ import Testing
         // The map may grow to 64 GiB: only the disk can run out.
         var filled = try Filler.fill(client, line: Self.line, tag: "batch", size: 200, limit: 100)
         var refusal = try #require(filled.refusal)
-        #expect(refusal.errorCode == "storage_full")
-        let message = refusal["error"]?.objectValue?["message"]?.stringValue ?? ""
+        #expect(refusal.code == "storage_full")
+        let message = refusal.message
         #expect(message.hasPrefix("the disk is full: "))
         #expect(message.contains("nothing was written"))
         #expect(message.contains("free space on the disk holding the store"))
@@ -163,7 +163,7 @@ import Testing
         #expect(before.count == count)
 
         filled = try Filler.fill(client, line: Self.line, tag: "single", size: 1, limit: 1000)
-        #expect(filled.refusal?.errorCode == "storage_full")
+        #expect(filled.refusal?.code == "storage_full")
         count += filled.stored
         try Self.readsGoOn(client, count: count)
         var full = try client.exportLines()
@@ -172,13 +172,13 @@ import Testing
         // The disk grows under the running daemon: appends resume without a restart.
         try disk.resize(mebibytes: 4)
         let grown = try client.append(Filler.funding(Self.line, tag: "grown", count: 200))
-        #expect(grown.int("appended") == 200)
-        #expect(grown.int("first_seq") == Int64(count + 1))
+        #expect(grown.appended == 200)
+        #expect(grown.firstSeq == UInt64(count + 1))
         count += 200
 
         // Full again, then a restart on the full disk: it comes up, serves reads, refuses appends.
         filled = try Filler.fill(client, line: Self.line, tag: "refill", size: 200, limit: 100)
-        #expect(filled.refusal?.errorCode == "storage_full")
+        #expect(filled.refusal?.code == "storage_full")
         count += filled.stored
         full = try client.exportLines()
         #expect(full.count == count)
@@ -187,18 +187,18 @@ import Testing
         let restarted = try daemon.connect()
         try Self.readsGoOn(restarted, count: count)
         #expect(try restarted.exportLines() == full)
-        refusal = try restarted.append(Filler.funding(Self.line, tag: "still-full", count: 200))
-        #expect(refusal.errorCode == "storage_full")
+        refusal = try #require(try refusalOf { try restarted.append(Filler.funding(Self.line, tag: "still-full", count: 200)) })
+        #expect(refusal.code == "storage_full")
         #expect(try restarted.exportLines() == full)
 
         try disk.resize(mebibytes: 8)
         let resumed = try restarted.append(Filler.funding(Self.line, tag: "resumed", count: 200))
-        #expect(resumed.int("appended") == 200)
-        #expect(resumed.int("first_seq") == Int64(count + 1))
+        #expect(resumed.appended == 200)
+        #expect(resumed.firstSeq == UInt64(count + 1))
         try Self.readsGoOn(restarted, count: count + 200)
         #expect(daemon.stop() == 0)
 
-        let verify = try CommandRunner.run("ledger", ["verify", "--db", state])
+        let verify = try await CommandRunner.run("ledger", ["verify", "--db", state])
         #expect(verify.status == 0, "\(verify.errors)")
         #expect(verify.output.hasPrefix("ok: \(count + 200) events, chain intact"))
         #expect(!daemon.log.contains("internal"))

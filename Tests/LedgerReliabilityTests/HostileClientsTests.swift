@@ -9,8 +9,8 @@ import Testing
         "--events", "2000", "--append-interval-ms", "20", "--pings", "200", "--ping-interval-ms", "2", "--no-latency-target",
     ]
 
-    @Test func theDaemonHoldsEveryClientWithinItsLimits() throws {
-        let result = try CommandRunner.run("ledger-stress", Self.small)
+    @Test func theDaemonHoldsEveryClientWithinItsLimits() async throws {
+        let result = try await CommandRunner.run("ledger-stress", Self.small)
         #expect(result.status == 0, "\(result.output)\(result.errors)")
         let lines = result.output.split(separator: "\n").map(String.init)
         /// The printed line starting with `prefix`.
@@ -34,8 +34,8 @@ import Testing
         #expect(lines.last == "all checks passed")
     }
 
-    @Test func aLimitTooCloseToTheIdleCountIsRefused() throws {
-        let result = try CommandRunner.run("ledger-stress", ["clients", "--idle", "100", "--max-connections", "105"])
+    @Test func aLimitTooCloseToTheIdleCountIsRefused() async throws {
+        let result = try await CommandRunner.run("ledger-stress", ["clients", "--idle", "100", "--max-connections", "105"])
         #expect(result.status == 64)
         #expect(result.errors.contains("--max-connections must leave room for at least 10 connections beyond the idle ones and the subscribers"))
     }

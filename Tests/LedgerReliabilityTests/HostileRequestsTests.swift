@@ -1,6 +1,7 @@
 import Foundation
 import LedgerClient
 import LedgerCore
+import LedgerProtocol
 import LedgerTestSupport
 import Testing
 
@@ -110,7 +111,7 @@ struct HostileCorpus: Sendable {
         let daemon = try DaemonProcess()
         let client = try daemon.connect()
         let example = try String(contentsOfFile: Paths.exampleLedger, encoding: .utf8).split(separator: "\n").map(String.init)
-        #expect(try client.append(example + corpus.setup).int("appended") == Int64(example.count + corpus.setup.count))
+        #expect(try client.append(example + corpus.setup).appended == example.count + corpus.setup.count)
         let before = try export(client)
 
         for request in corpus.requests {
@@ -122,13 +123,13 @@ struct HostileCorpus: Sendable {
             let answer = try #require(try JSONSerialization.jsonObject(with: Data(line)) as? [String: Any], "\(request.name)")
             check(answer, against: request, line: String(decoding: line.prefix(400), as: UTF8.self))
             // The same connection goes on serving.
-            #expect(try client.call(#"{"op":"ping"}"#)["ok"] == .bool(true), "\(request.name): no ping after it")
+            #expect((try? client.ping()) != nil, "\(request.name): no ping after it")
         }
 
-        #expect(daemon.process.isRunning)
+        #expect(daemon.isRunning)
         let after = try export(client)
         #expect(after.count == before.count && after == before, "the ledger changed: \(after.count) lines, was \(before.count): \(String(decoding: before.first ?? [], as: UTF8.self).prefix(300))")
-        #expect(try client.call(#"{"op":"verify"}"#)["ok"] == .bool(true))
+        #expect(try client.verify() == .intact(count: example.count + corpus.setup.count, head: client.stats().headHash))
         let fresh = try daemon.connect()
         #expect(try export(fresh) == before)
     }
@@ -154,7 +155,7 @@ struct HostileCorpus: Sendable {
 
     /// The whole ledger as `export` sends it, line by line.
     private func export(_ client: LedgerConnection) throws -> [[UInt8]] {
-        try client.send(raw: Array(#"{"op":"export","from_seq":1}"#.utf8) + [UInt8(ascii: "\n")])
+        try client.send(.export(fromSeq: 1))
         var lines: [[UInt8]] = []
         while let line = try client.receiveLine() {
             lines.append(line)

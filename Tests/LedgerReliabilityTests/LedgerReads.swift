@@ -1,28 +1,23 @@
 import Foundation
 import LedgerClient
 import LedgerCore
+import LedgerProtocol
 import LedgerTestSupport
 
 /// What the reliability tests read back from a daemon to prove nothing was lost or added.
 extension LedgerConnection {
     /// Every stored event as the daemon exports it, byte for byte, one line per event.
     func exportLines() throws -> [String] {
-        try send(raw: Array(#"{"op":"export","from_seq":1}"#.utf8) + [UInt8(ascii: "\n")])
+        try send(.export(fromSeq: 1))
         var lines: [String] = []
         while let line = try receiveLine() {
-            let text = String(decoding: line, as: UTF8.self)
-            guard text.hasPrefix(#"{"event":"#) else {
-                guard text.hasPrefix(#"{"ok":true,"done":true"#) else { throw DaemonFailure(message: "export ended with \(text)") }
-                return lines
+            switch try ResponseDecoder.decode(line: line) {
+            case .event: lines.append(String(decoding: line, as: UTF8.self))
+            case .exportDone: return lines
+            default: throw DaemonFailure(message: "export ended with \(String(decoding: line, as: UTF8.self))")
             }
-            lines.append(text)
         }
         throw DaemonFailure(message: "the daemon closed the connection during an export")
-    }
-
-    /// The daemon's `stats` answer.
-    func stats() throws -> JSONObject {
-        try call(#"{"op":"stats"}"#)
     }
 }
 
@@ -56,7 +51,7 @@ enum Filler {
     /// How many events went in before the first refusal, and the refusal.
     struct Outcome {
         var stored = 0
-        var refusal: JSONObject?
+        var refusal: ProtocolError?
     }
 
     /// Appends batches of `size` funded events until one is refused (at most `limit` batches);
@@ -64,13 +59,16 @@ enum Filler {
     static func fill(_ client: LedgerConnection, line: String, tag: String, size: Int, limit: Int) throws -> Outcome {
         var outcome = Outcome()
         for batch in 0..<limit {
-            let response = try client.append(funding(line, tag: "\(tag)-\(batch)", count: size))
-            guard response["ok"] == .bool(true) else {
-                outcome.refusal = response
+            let report: AppendReport
+            do {
+                report = try client.append(funding(line, tag: "\(tag)-\(batch)", count: size))
+            } catch let error as ClientError {
+                guard let refusal = error.refusal else { throw error }
+                outcome.refusal = refusal
                 return outcome
             }
-            guard response.int("appended") == Int64(size) else {
-                throw DaemonFailure(message: "a batch of \(size) was acknowledged as \(response)")
+            guard report.appended == size else {
+                throw DaemonFailure(message: "a batch of \(size) was acknowledged as \(report)")
             }
             outcome.stored += size
         }

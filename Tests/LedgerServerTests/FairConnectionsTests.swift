@@ -37,9 +37,9 @@ import Testing
     }
 
     @Test(.enabled(if: canSwitchUsers, "needs root to run clients as other users, and setpriv, prlimit and Debian's python3"))
-    func aThousandConnectionsFromOneUserLockNobodyOut() throws {
+    func aThousandConnectionsFromOneUserLockNobodyOut() async throws {
         let daemon = try DaemonProcess()
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: daemon.directory.path)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: daemon.directory)
         let hog = Process()
         hog.executableURL = URL(fileURLWithPath: "/usr/bin/prlimit")
         hog.arguments = [
@@ -62,9 +62,9 @@ import Testing
         let clock = ContinuousClock()
         let started = clock.now
         let writer = try daemon.connect()
-        #expect(try writer.append([Events.announced("while-hogged", amount: 5)]).int("appended") == 1)
+        #expect(try writer.append([Events.announced("while-hogged", amount: 5)]).appended == 1)
         let appended = clock.now - started
-        let reader = try CommandRunner.run("/usr/bin/setpriv", [
+        let reader = try await CommandRunner.run("/usr/bin/setpriv", [
             "--reuid=4242", "--regid=4242", "--clear-groups", Paths.products + "/ledger", "stats", "--socket", daemon.socket,
         ], absolute: true)
         let read = clock.now - started - appended

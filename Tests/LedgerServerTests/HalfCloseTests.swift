@@ -36,9 +36,9 @@ import Glibc
         return String(decoding: received, as: UTF8.self).split(separator: "\n").map(String.init)
     }
 
-    private static func loadedDaemon() throws -> DaemonProcess {
+    private static func loadedDaemon() async throws -> DaemonProcess {
         let daemon = try DaemonProcess()
-        let loaded = try CommandRunner.run("ledger", ["append", Paths.exampleLedger, "--socket", daemon.socket])
+        let loaded = try await CommandRunner.run("ledger", ["append", Paths.exampleLedger, "--socket", daemon.socket])
         guard loaded.status == 0 else { throw DaemonFailure(message: "loading the example failed: \(loaded.errors)") }
         return daemon
     }
@@ -51,8 +51,8 @@ import Glibc
         #expect(daemon.stop() == 0)
     }
 
-    @Test func pipelinedRequestsAndALastLineWithoutNewlineAreAllAnswered() throws {
-        let daemon = try Self.loadedDaemon()
+    @Test func pipelinedRequestsAndALastLineWithoutNewlineAreAllAnswered() async throws {
+        let daemon = try await Self.loadedDaemon()
         let requests = [#"{"op":"ping"}"#, #"{"op":"history","line":"hillsborough-law"}"#, #"{"op":"nonsense"}"#, #"{"op":"ping"}"#]
         for _ in 0..<20 {
             let answers = try Self.halfClosedExchange(daemon.socket, requests.joined(separator: "\n"))
@@ -69,13 +69,13 @@ import Glibc
         #expect(daemon.stop() == 0)
     }
 
-    @Test func aWholeExportIsWrittenBeforeTheConnectionCloses() throws {
-        let daemon = try Self.loadedDaemon()
+    @Test func aWholeExportIsWrittenBeforeTheConnectionCloses() async throws {
+        let daemon = try await Self.loadedDaemon()
         let client = try daemon.connect()
         let filler = (0..<3000).map { index in
             #"{"type":"funded","line":"child-abuse-image-database","effective":"2025-03-01","amount_pence":\#(index + 1),"source":{"title":"Filler \#(index)","publisher":"Test"}}"#
         }
-        #expect(try client.append(filler).int("appended") == 3000)
+        #expect(try client.append(filler).appended == 3000)
         let answers = try Self.halfClosedExchange(daemon.socket, #"{"op":"export","from_seq":1}"# + "\n")
         #expect(answers.count == 3025)
         #expect(answers.last?.hasPrefix(#"{"ok":true,"done":true,"count":3024"#) == true)
@@ -83,9 +83,9 @@ import Glibc
     }
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/socat"), "needs socat (deploy/packages.sh installs it)"))
-    func theReadmesSocatLineRunsAsWritten() throws {
-        let daemon = try Self.loadedDaemon()
-        let result = try CommandRunner.run("/bin/bash", ["-c",
+    func theReadmesSocatLineRunsAsWritten() async throws {
+        let daemon = try await Self.loadedDaemon()
+        let result = try await CommandRunner.run("/bin/bash", ["-c",
             #"echo '{"op":"at","date":"2025-04-15","department":"home-office"}' | socat - UNIX-CONNECT:"$1""#, "bash", daemon.socket,
         ], absolute: true)
         #expect(result.status == 0, "\(result.errors)")
@@ -97,9 +97,9 @@ import Glibc
     }
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/nc"), "needs nc from netcat-openbsd (deploy/packages.sh installs it)"))
-    func theReadmesNetcatLineRunsAsWritten() throws {
+    func theReadmesNetcatLineRunsAsWritten() async throws {
         let daemon = try DaemonProcess()
-        let result = try CommandRunner.run("/bin/bash", ["-c", #"echo '{"op":"ping"}' | nc -N -U "$1""#, "bash", daemon.socket], absolute: true)
+        let result = try await CommandRunner.run("/bin/bash", ["-c", #"echo '{"op":"ping"}' | nc -N -U "$1""#, "bash", daemon.socket], absolute: true)
         #expect(result.status == 0, "\(result.errors)")
         #expect(result.output == #"{"ok":true,"pong":true}"# + "\n")
         #expect(daemon.stop() == 0)

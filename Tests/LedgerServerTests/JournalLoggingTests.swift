@@ -17,7 +17,7 @@ import Testing
     /// and returns its log lines.
     private func runDaemon(directory: TemporaryDirectory, environment: [String: String]) throws -> [Substring] {
         let daemon = try DaemonProcess(arguments: ["--log-level", "debug"], environment: environment, directory: directory)
-        #expect(try daemon.connect().call(#"{"op":"ping"}"#)["pong"] == .bool(true))
+        try daemon.connect().ping()
         #expect(daemon.stop() == 0)
         return daemon.log.split(separator: "\n")
     }

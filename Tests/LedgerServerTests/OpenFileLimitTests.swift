@@ -8,37 +8,29 @@ import Testing
 /// connection idle longest makes way for it, and is told so), instead of leaving new clients
 /// waiting unanswered once it runs out of descriptors.
 @Suite struct OpenFileLimitTests {
-    @Test func theConnectionLimitHoldsUnderALowSoftLimit() throws {
-        let directory = try TemporaryDirectory("ledgerd-nofile")
-        let socket = directory.appending("ledger.sock")
-        let process = Process()
+    @Test(.enabled(if: Host.has("/usr/bin/prlimit"), "needs prlimit (util-linux) to start ledgerd under a low limit"))
+    func theConnectionLimitHoldsUnderALowSoftLimit() throws {
         // prlimit execs ledgerd with 64 descriptors allowed (the hard limit 4096 lets it raise that).
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/prlimit")
-        process.arguments = [
-            "--nofile=64:4096", Paths.products + "/ledgerd", "--state-dir", directory.appending("state"), "--socket", socket,
-            "--max-connections", "100", "--log-level", "warning",
-        ]
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        defer {
-            process.terminate()
-            process.waitUntilExit()
-        }
-        let deadline = Date().addingTimeInterval(20)
-        while !DaemonProcess.canConnect(socket) && Date() < deadline { usleep(20_000) }
+        let directory = try TemporaryDirectory("ledgerd-nofile")
+        let daemon = try DaemonProcess(
+            arguments: ["--max-connections", "100", "--log-level", "warning"], wrapper: ["/usr/bin/prlimit", "--nofile=64:4096"],
+            in: directory.path, keeping: directory
+        )
+        let socket = daemon.socket
 
         var clients: [LedgerConnection] = []
         var answered = 0
         for _ in 0..<100 {
             // Reads give up after 5 s: a connection the daemon never accepted gets no answer.
             let client = try LedgerConnection(path: socket, timeout: .seconds(5))
-            if (try? client.call(#"{"op":"ping"}"#))?["pong"] == .bool(true) { answered += 1 }
+            if (try? client.ping()) != nil { answered += 1 }
             clients.append(client)
             if answered < clients.count { break }
         }
         #expect(answered == 100)
         let beyond = try LedgerConnection(path: socket, timeout: .seconds(5))
-        #expect((try? beyond.call(#"{"op":"ping"}"#))?["pong"] == .bool(true))
-        #expect((try? clients.first?.receive())??.objectValue?.errorCode == "connection_evicted")
+        try beyond.ping()
+        #expect((try? clients.first?.receive())??.refusal?.code == "connection_evicted")
+        #expect(daemon.stop() == 0)
     }
 }

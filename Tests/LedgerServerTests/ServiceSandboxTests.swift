@@ -35,12 +35,12 @@ struct ServiceSandboxTests {
             environment: [
                 "JOURNAL_STREAM": "\(status.st_dev):\(status.st_ino)", "LIBDISPATCH_LOG": "stderr", "NOTIFY_SOCKET": notify.notifyPath,
             ],
-            directory: directory,
-            launcher: sandbox.launcher(in: directory, user: user, niceLimit: niceLimit)
+            wrapper: sandbox.launcher(in: directory, user: user, niceLimit: niceLimit),
+            in: directory.path, keeping: directory
         )
         #expect(notify.receive()?.hasPrefix("READY=1") == true)
-        #expect(try daemon.connect().call(#"{"op":"ping"}"#)["pong"] == .bool(true))
-        let nices = Self.threadNices(daemon.process.processIdentifier)
+        try daemon.connect().ping()
+        let nices = Self.threadNices(daemon.pid)
         #expect(daemon.stop() == 0, "\(daemon.log)")
         return (daemon.log, nices)
     }
@@ -72,8 +72,8 @@ struct ServiceSandboxTests {
     }
 
     @Test(.enabled(if: ServiceSandbox.canSetNiceLimit(24), "needs CAP_SYS_RESOURCE to set LimitNICE= as systemd does"))
-    func aCleanStartUnderTheShippedUnitLogsNothingAboveNotice() throws {
-        let sandbox = try ServiceSandbox(unit: Self.unit)
+    func aCleanStartUnderTheShippedUnitLogsNothingAboveNotice() async throws {
+        let sandbox = try await ServiceSandbox(unit: Self.unit)
         #expect(sandbox.niceLimit == 24)
         let (log, _) = try run(sandbox, user: Self.nobody, niceLimit: true)
         let (priorities, others) = Self.lines(log)
@@ -83,8 +83,8 @@ struct ServiceSandboxTests {
         #expect(!log.contains(Self.message), "\(log)")
     }
 
-    @Test func theShippedFilterLetsTheRuntimeSetThreadPrioritiesAndItAsksForNoneBelowTheNiceLimit() throws {
-        let sandbox = try ServiceSandbox(unit: Self.unit)
+    @Test func theShippedFilterLetsTheRuntimeSetThreadPrioritiesAndItAsksForNoneBelowTheNiceLimit() async throws {
+        let sandbox = try await ServiceSandbox(unit: Self.unit)
         #expect(sandbox.allowedSystemCalls.contains("setpriority"))
         #expect(!sandbox.allowedSystemCalls.contains("setrlimit") && !sandbox.allowedSystemCalls.contains("sched_setscheduler"))
         // As root, with its capabilities, every setpriority the filter lets through succeeds: the
@@ -96,16 +96,16 @@ struct ServiceSandboxTests {
         #expect(nices.min() == 20 - sandbox.niceLimit, "thread nice values \(nices): the lowest must be what LimitNICE= allows")
     }
 
-    @Test func withoutTheNiceLimitTheManagerThreadStillFailsWithEACCES() throws {
-        let sandbox = try ServiceSandbox(unit: Self.unit) { $0.hasPrefix("LimitNICE=") }
+    @Test func withoutTheNiceLimitTheManagerThreadStillFailsWithEACCES() async throws {
+        let sandbox = try await ServiceSandbox(unit: Self.unit) { $0.hasPrefix("LimitNICE=") }
         #expect(sandbox.niceLimit == 0)
         let (log, _) = try run(sandbox, user: Self.nobody, niceLimit: true)
         let failures = log.split(separator: "\n").filter { $0.contains(Self.message) }
         #expect(!failures.isEmpty && failures.allSatisfy { $0.hasSuffix("errno=13") }, "\(log)")
     }
 
-    @Test func theUnitBeforeTheFixMakesEveryWorkerThreadFailWithEPERM() throws {
-        let sandbox = try ServiceSandbox(unit: Self.unit) { $0 == "SystemCallFilter=setpriority" || $0.hasPrefix("LimitNICE=") }
+    @Test func theUnitBeforeTheFixMakesEveryWorkerThreadFailWithEPERM() async throws {
+        let sandbox = try await ServiceSandbox(unit: Self.unit) { $0 == "SystemCallFilter=setpriority" || $0.hasPrefix("LimitNICE=") }
         #expect(!sandbox.allowedSystemCalls.contains("setpriority"))
         let (log, _) = try run(sandbox, user: Self.nobody, niceLimit: true)
         let failures = log.split(separator: "\n").filter { $0.contains(Self.message) }

@@ -18,38 +18,28 @@ import Testing
             let events = (0..<125).map {
                 #"{"type":"funded","line":"plan","effective":"2025-02-01","amount_pence":1,"id":"big-\#(batch)-\#($0)","source":\#(Self.bigSource)}"#
             }
-            #expect(try writer.append(events).int("appended") == 125)
+            #expect(try writer.append(events).appended == 125)
         }
-        let pid = daemon.process.processIdentifier
-        let before = try #require(Self.anonymousBytes(of: pid))
+        let before = try #require(daemon.statusBytes("RssAnon"))
 
         // Each takes one event, so the daemon has started on its stream, then reads no more.
         var stalled: [LedgerConnection] = []
         for _ in 0..<30 {
             let subscriber = try daemon.connect()
-            try subscriber.send(JSONParser.parse(#"{"op":"subscribe","from_seq":1}"#))
-            #expect(try subscriber.receive()?.objectValue?["event"]?.objectValue?.int("seq") == 1)
+            var stream = try subscriber.subscribe(from: 1)
+            #expect(try stream.next()?.int("seq") == 1)
             stalled.append(subscriber)
         }
-        let after = try #require(Self.anonymousBytes(of: pid))
+        let after = try #require(daemon.statusBytes("RssAnon"))
         // 30 subscribers over 5 MiB of events: a page of 1000 events each would be 150 MiB.
         #expect(after - before < 32 << 20, "anonymous memory grew by \((after - before) >> 20) MiB")
 
         // One that reads gets every event, in order, through the smaller pages.
         let reader = try daemon.connect()
-        try reader.send(JSONParser.parse(#"{"op":"subscribe","from_seq":1}"#))
+        var stream = try reader.subscribe(from: 1)
         var seqs: [Int64] = []
-        while seqs.count < 1001, let event = try reader.receive()?.objectValue?["event"]?.objectValue {
-            seqs.append(event.int("seq"))
-        }
+        while seqs.count < 1001, let event = try stream.next() { seqs.append(event.int("seq")) }
         #expect(seqs == Array(1...1001))
         #expect(daemon.stop() == 0)
-    }
-
-    /// RssAnon of /proc/PID/status, in bytes.
-    static func anonymousBytes(of pid: Int32) -> Int? {
-        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
-        let line = status.split(separator: "\n").first { $0.hasPrefix("RssAnon:") }
-        return line?.split(separator: " ").compactMap { Int($0) }.first.map { $0 * 1024 }
     }
 }

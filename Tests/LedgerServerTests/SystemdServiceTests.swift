@@ -20,7 +20,7 @@ import Testing
             sawWatchdog = notify.receive() == "WATCHDOG=1"
         }
         #expect(sawWatchdog)
-        kill(daemon.process.processIdentifier, SIGTERM)
+        kill(daemon.pid, SIGTERM)
         var sawStopping = false
         for _ in 0..<10 where !sawStopping {
             guard let message = notify.receive() else { break }
@@ -37,42 +37,35 @@ import Testing
         _ = try client.append([Events.announced("plan", amount: 1_000)])
         // Large enough that the daemon is still committing it when SIGTERM arrives.
         let events = (0..<20_000).map { Events.event("funded", "plan", on: "2025-02-01", #""amount_pence":1"#, id: "f\($0)") }
-        try client.send(raw: Array((#"{"op":"append","events":[\#(events.joined(separator: ","))]}"# + "\n").utf8))
+        try client.send(.append(Events.batch(events)))
         usleep(500_000)
-        kill(daemon.process.processIdentifier, SIGTERM)
-        let response = try #require(try client.receive()?.objectValue)
-        #expect(response.int("appended") == 20_000, "\(response)")
+        kill(daemon.pid, SIGTERM)
+        let response = try #require(try client.receive())
+        #expect(response == .appended(AppendReport(appended: 20_000, duplicates: 0, firstSeq: 2, lastSeq: 20_001)), "\(response)")
         #expect(daemon.stop() == 0)
         #expect(daemon.log.contains("shutting down"))
         try daemon.start()
-        #expect(try daemon.connect().call(#"{"op":"stats"}"#).int("events") == 20_001)
+        #expect(try daemon.connect().stats().events == 20_001)
         #expect(daemon.stop() == 0)
     }
 
-    @Test func servesOnASocketHandedOverBySystemdSocketActivate() throws {
+    @Test(.enabled(if: Host.has("/usr/bin/systemd-socket-activate"), "needs systemd-socket-activate (the systemd package)"))
+    func servesOnASocketHandedOverBySystemdSocketActivate() throws {
+        // systemd-socket-activate listens on `socket` and execs ledgerd, handing it the socket, on
+        // the first connection: the daemon is ready once that socket accepts.
         let directory = try TemporaryDirectory("ledgerd-activate")
         let socket = directory.appending("activated.sock")
-        let activator = Process()
-        activator.executableURL = URL(fileURLWithPath: "/usr/bin/systemd-socket-activate")
-        activator.arguments = ["-l", socket, Paths.products + "/ledgerd", "--state-dir", directory.appending("state"), "--socket", directory.appending("unused.sock")]
-        let log = directory.appending("activate.log")
-        _ = FileManager.default.createFile(atPath: log, contents: nil)
-        activator.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-        try activator.run()
-        defer {
-            kill(activator.processIdentifier, SIGTERM)
-            activator.waitUntilExit()
-        }
-        let deadline = Date().addingTimeInterval(10)
-        while !DaemonProcess.canConnect(socket) && Date() < deadline { usleep(20_000) }
+        let daemon = try DaemonProcess(
+            wrapper: ["/usr/bin/systemd-socket-activate", "-l", socket], readiness: .accepting(socket), in: directory.path, keeping: directory
+        )
         let client = try LedgerConnection(path: socket, timeout: .seconds(60))
-        #expect(try client.call(#"{"op":"ping"}"#)["pong"] == .bool(true))
+        try client.ping()
         let lines = try String(contentsOfFile: Paths.exampleLedger, encoding: .utf8).split(separator: "\n").map(String.init)
-        #expect(try client.append(lines).int("appended") == 24)
+        #expect(try client.append(lines).appended == 24)
         // The daemon took the handed socket and never bound its own path.
-        #expect(!FileManager.default.fileExists(atPath: directory.appending("unused.sock")))
-        let logText = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-        #expect(logText.contains("fd 3 from systemd"), "\(logText)")
+        #expect(!FileManager.default.fileExists(atPath: daemon.socket))
+        #expect(daemon.log.contains("fd 3 from systemd"), "\(daemon.log)")
+        #expect(daemon.stop() == 0)
     }
 
     @Test func afterKillNineEveryAcknowledgedEventIsThereOnce() async throws {
@@ -80,55 +73,47 @@ import Testing
         _ = try daemon.connect().append([Events.announced("plan", amount: 1_000)])
         let socket = daemon.socket
         let acknowledgements = AcknowledgementCount()
-        let acknowledged = try await withThrowingTaskGroup(of: [String].self) { group in
-            for writer in 0..<8 {
-                group.addTask {
-                    var ids: [String] = []
-                    guard let client = try? LedgerConnection(path: socket, timeout: .seconds(60)) else { return ids }
-                    for number in 0..<2000 {
-                        let id = "w\(writer)-\(number)"
-                        guard let response = try? client.append([Events.event(
-                            "funded", "plan", on: "2025-02-01", #""amount_pence":1"#, id: id
-                        )]), response["ok"] == .bool(true) else { return ids }
-                        ids.append(id)
-                        acknowledgements.add()
-                    }
-                    return ids
-                }
+        // Kill in the middle of the appends: once some are acknowledged, while more are in flight.
+        let pid = daemon.pid
+        Thread {
+            let deadline = ContinuousClock.now + .seconds(60)
+            while acknowledgements.value < 200 && ContinuousClock.now < deadline { usleep(2_000) }
+            kill(pid, SIGKILL)
+        }.start()
+        // Each writer on a thread of its own, so all eight have a request in flight when the kill comes.
+        let writers = try await Threads.run(8, name: "writer") { writer in
+            var ids: [String] = []
+            guard let client = try? LedgerConnection(path: socket, timeout: .seconds(60)) else { return ids }
+            for number in 0..<2000 {
+                let id = "w\(writer)-\(number)"
+                guard (try? client.append([Events.event(
+                    "funded", "plan", on: "2025-02-01", #""amount_pence":1"#, id: id
+                )])) != nil else { return ids }
+                ids.append(id)
+                acknowledgements.add()
             }
-            // Kill in the middle of the appends: once some are acknowledged, while more are in flight.
-            // A thread of its own: the writers' blocking calls may hold every thread of the task pool.
-            let pid = daemon.process.processIdentifier
-            Thread {
-                let deadline = ContinuousClock.now + .seconds(60)
-                while acknowledgements.value < 200 && ContinuousClock.now < deadline { usleep(2_000) }
-                kill(pid, SIGKILL)
-            }.start()
-            var all: [String] = []
-            for try await ids in group { all += ids }
-            return all
+            return ids
         }
+        #expect(writers.peak == 8, "only \(writers.peak) writers ran at once")
+        let acknowledged = writers.values.flatMap { $0 }
         daemon.stop()
         #expect(acknowledged.count >= 200)
         #expect(acknowledged.count < 16_000)
         try daemon.start()
         let client = try daemon.connect()
-        try client.send(JSONParser.parse(#"{"op":"export"}"#))
-        var ids: [String] = []
-        var seqs: [Int64] = []
-        while let line = try client.receive()?.objectValue, let event = line["event"]?.objectValue {
-            seqs.append(event.int("seq"))
-            if let id = event["id"]?.stringValue, id.hasPrefix("w") { ids.append(id) }
-        }
+        let events = try client.exportedEvents()
+        let seqs = events.map { $0.int("seq") }
+        let ids = events.compactMap { $0["id"]?.stringValue }.filter { $0.hasPrefix("w") }
         #expect(seqs == Array(1...Int64(seqs.count)))
         #expect(Set(ids).count == ids.count)
         #expect(Set(acknowledged).isSubset(of: Set(ids)))
-        #expect(try client.call(#"{"op":"verify"}"#)["intact"] == .bool(true))
+        #expect(try client.verify() == .intact(count: seqs.count, head: client.stats().headHash))
         #expect(daemon.stop() == 0)
     }
 
-    @Test func theUnitsVerifyAndTheServiceIsHardened() throws {
-        let result = try CommandRunner.run(
+    @Test(.enabled(if: Host.hasOnPath("systemd-analyze"), "needs systemd-analyze (the systemd package) to check the units"))
+    func theUnitsVerifyAndTheServiceIsHardened() async throws {
+        let result = try await CommandRunner.run(
             "/bin/bash", [Paths.packageRoot + "/deploy/check-units.sh", Paths.products + "/ledgerd"], absolute: true
         )
         #expect(result.status == 0, "\(result.output)\(result.errors)")

@@ -90,18 +90,13 @@ import Testing
         #expect(count == 21)
     }
 
-    @Test func lmdbsOwnToolsReadTheStore() throws {
+    @Test(.enabled(if: Host.has("/usr/bin/mdb_stat"), "needs mdb_stat (lmdb-utils)"))
+    func lmdbsOwnToolsReadTheStore() async throws {
         let fixture = try StoreFixture()
         try fixture.append([Events.announced("action-plan", amount: 1_000_000_000)])
-        let stat = Process()
-        stat.executableURL = URL(fileURLWithPath: "/usr/bin/mdb_stat")
-        stat.arguments = ["-a", fixture.directory.path]
-        let pipe = Pipe()
-        stat.standardOutput = pipe
-        try stat.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        stat.waitUntilExit()
-        #expect(stat.terminationStatus == 0)
+        let stat = try await CommandRunner.run("/usr/bin/mdb_stat", ["-a", fixture.directory.path], absolute: true)
+        #expect(stat.status == 0, "\(stat.errors)")
+        let output = stat.output
         for name in ["events", "ids", "line_events", "timeline", "lines", "department_lines", "retractions", "meta"] {
             #expect(output.contains("Status of \(name)"), "mdb_stat does not list \(name)")
         }

@@ -1,4 +1,5 @@
 import Foundation
+import LedgerHarness
 
 /// Where the package's files and built products are, seen from a running test.
 public enum Paths {
@@ -10,15 +11,7 @@ public enum Paths {
     }()
 
     /// The directory holding the built executables (beside the test bundle).
-    public static let products: String = {
-        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        var url = URL(fileURLWithPath: executable)
-        while url.pathComponents.count > 1 {
-            url.deleteLastPathComponent()
-            if FileManager.default.isExecutableFile(atPath: url.appendingPathComponent("ledger").path) { return url.path }
-        }
-        return packageRoot + "/.build/debug"
-    }()
+    public static var products: String { Products.directory }
 
     /// The bundled example ledger.
     public static var exampleLedger: String { packageRoot + "/deploy/examples/home-office-2025.ndjson" }

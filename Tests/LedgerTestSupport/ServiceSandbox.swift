@@ -14,11 +14,11 @@ public struct ServiceSandbox: Sendable {
     public var niceLimit: Int
 
     /// The sandbox of the unit file at `path`, leaving out the lines for which `omit` holds.
-    public init(unit path: String, omitting omit: (String) -> Bool = { _ in false }) throws {
+    public init(unit path: String, omitting omit: (String) -> Bool = { _ in false }) async throws {
         let lines = try String(contentsOfFile: path, encoding: .utf8)
             .split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { !$0.isEmpty && !$0.hasPrefix("#") && !$0.hasPrefix(";") && !omit($0) }
-        let groups = try Self.systemCallGroups()
+        let groups = try await Self.systemCallGroups()
         var allowed: Set<String>?
         errorNumber = 0
         niceLimit = 0
@@ -96,8 +96,8 @@ public struct ServiceSandbox: Sendable {
     }
 
     /// Every group `systemd-analyze syscall-filter` knows, with its entries (calls and groups).
-    private static func systemCallGroups() throws -> [String: [String]] {
-        let result = try CommandRunner.run("/usr/bin/systemd-analyze", ["syscall-filter", "--no-pager"], absolute: true)
+    private static func systemCallGroups() async throws -> [String: [String]] {
+        let result = try await CommandRunner.run("/usr/bin/systemd-analyze", ["syscall-filter", "--no-pager"], absolute: true)
         guard result.status == 0 else { throw DaemonFailure(message: "systemd-analyze syscall-filter failed: \(result.errors)") }
         var groups: [String: [String]] = [:]
         var current: String?

@@ -1,0 +1,50 @@
+import Foundation
+import LedgerHarness
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension DaemonProcess {
+    /// The `ledgerd` beside this binary on `stateDirectory`, its sockets in `scratch`, as the
+    /// benchmark runs it; started as systemd starts it with `Type=notify`, so the time from
+    /// launch to its READY=1 is what a service start costs. Its log goes to this program's.
+    static func benchmarked(stateDirectory: String, scratch: String) -> DaemonProcess {
+        DaemonProcess(
+            stateDirectory: stateDirectory, directory: scratch, logFile: nil,
+            arguments: ["--log-level", "warning", "--max-connections", "1024"]
+        )
+    }
+
+    /// Stops it as systemd does (SIGTERM), failing unless it exits 0.
+    func stopCleanly() throws {
+        let status = stop()
+        guard status == 0 else { throw DaemonFailure(message: "ledgerd exited with status \(status)") }
+    }
+}
+
+/// Samples a process's anonymous resident memory (its heap and stacks, not the store's mapped
+/// file) every 10 ms and keeps the largest value seen.
+final class AnonymousMemorySampler: Sendable {
+    private let peak = Mutex(0)
+    private let running = Atomic<Bool>(true)
+
+    init(pid: Int32) {
+        let thread = Thread { [self] in
+            while running.load(ordering: .relaxed) {
+                if let bytes = ProcessStatus.bytes("RssAnon", of: pid) {
+                    peak.withLock { $0 = max($0, bytes) }
+                }
+                usleep(10_000)
+            }
+        }
+        thread.start()
+    }
+
+    /// The largest value seen; stops sampling.
+    func stop() -> Int {
+        running.store(false, ordering: .relaxed)
+        return peak.withLock { $0 }
+    }
+}
