@@ -18,6 +18,7 @@ enum HistoryText {
             if let retractedBy = entry.retractedBy { heading += "  [retracted by \(retractedBy)]" }
             out.append(heading)
             out.append("    seq \(stored.seq), recorded \(stored.recorded.rfc3339), id \(event.id)")
+            if let note = note(event.body) { out.append("    note: \(note)") }
             let source = event.source
             var cited = "    source: \(source.title)"
             if let publisher = source.publisher { cited += ", \(publisher)" }
@@ -29,6 +30,15 @@ enum HistoryText {
         return out.joined(separator: "\n") + "\n"
     }
 
+    /// The note of a response or a progress report, printed on a line of its own.
+    static func note(_ body: EventBody) -> String? {
+        switch body {
+        case .responded(_, let note): note
+        case .progress(let note): note
+        default: nil
+        }
+    }
+
     static func describe(_ body: EventBody) -> String {
         switch body {
         case .announced(let announcement):
@@ -36,6 +46,8 @@ enum HistoryText {
             if let amount = announcement.amount { parts.append("pledged \(amount.formatted)") }
             if let due = announcement.due { parts.append("due \(due)") }
             if let parent = announcement.parent { parts.append("part of \(parent)") }
+            if let madeBy = announcement.madeBy { parts.append("made by \(madeBy)") }
+            if let money = announcement.money { parts.append(money.phrase) }
             return parts.joined(separator: ", ")
         case .funded(let amount):
             return "+\(amount.formatted)"
@@ -44,15 +56,20 @@ enum HistoryText {
             if let amount = amendment.amount { parts.append("pledge now \(amount.formatted)") }
             if let title = amendment.title { parts.append("title now \"\(title)\"") }
             if let due = amendment.due { parts.append("due now \(due)") }
+            if let money = amendment.money { parts.append("now \(money.phrase)") }
             return parts.joined(separator: ", ")
-        case .legislated(let stage, let bill):
-            return "\(bill): \(stage.rawValue)"
+        case .legislated(let stage, let bill, let house):
+            return "\(bill): \(stage.phrase)" + (house.map { ", \($0.name)" } ?? "")
         case .slipped(let due, let reason):
             return "due now \(due) (\(reason))"
         case .delivered(let note):
             return note ?? ""
-        case .withdrawn(let reason):
-            return reason
+        case .withdrawn(let reason, let replacedBy):
+            return reason + (replacedBy.map { " (replaced by \($0))" } ?? "")
+        case .responded(let response, _):
+            return response.phrase
+        case .progress:
+            return ""
         case .corrected(let retracts, let reason):
             return "retracts \(retracts) (\(reason))"
         }

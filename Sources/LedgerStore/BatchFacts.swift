@@ -39,6 +39,8 @@ struct BatchFacts: LedgerFacts {
             }
         case .corrected(let retracts, _):
             try loadEvent(retracts, txn, layout)
+        case .withdrawn(_, let replacedBy?):
+            try loadLine(replacedBy, txn, layout)
         default:
             break
         }
@@ -48,7 +50,7 @@ struct BatchFacts: LedgerFacts {
         guard lines[slug] == nil else { return }
         if let bytes = try txn.get(layout.lines, Array(slug.utf8)) {
             let record = try LineRecord(bytes: bytes)
-            lines[slug] = .some(AnnouncedLine(department: record.department, announcedOn: record.announcedOn))
+            lines[slug] = .some(AnnouncedLine(department: record.department, announcedOn: record.announcedOn, kind: record.kind))
         } else {
             lines[slug] = .some(nil)
         }
@@ -99,7 +101,7 @@ struct BatchFacts: LedgerFacts {
         histories[event.line]?.events.append(stored)
         changes.note(stored, retracting: retractedEvent.map { ($0.event.line, $0.event.effective) })
         if case .announced(let announcement) = event.body {
-            lines[event.line] = .some(AnnouncedLine(department: announcement.department, announcedOn: event.effective))
+            lines[event.line] = .some(AnnouncedLine(department: announcement.department, announcedOn: event.effective, kind: announcement.kind))
         }
         if let retractedEvent {
             let target = retractedEvent.event

@@ -18,7 +18,7 @@ extension EventLog {
         try txn.put(layout.lineEvents, StoreKeys.lineEvent(event.line, event.effective, stored.seq), LineEventRecord(stored).bytes)
         switch event.body {
         case .announced(let announcement):
-            let record = LineRecord(department: announcement.department, announcedOn: event.effective)
+            let record = LineRecord(department: announcement.department, announcedOn: event.effective, kind: announcement.kind)
             try txn.put(layout.lines, Array(event.line.utf8), record.bytes)
             try txn.put(layout.departmentLines, StoreKeys.departmentLine(announcement.department, event.line), [])
             return nil

@@ -106,8 +106,10 @@ extension EventLog {
         _ line: String, at date: CivilDate, knownAt: Timestamp, fromProjection: Bool, _ txn: borrowing Transaction
     ) throws -> LineState? {
         let prefix = StoreKeys.linePrefix(line)
-        var counted: [(seq: UInt64, record: LineEventRecord)] = []
+        var counted: [(seq: UInt64, effective: CivilDate, record: LineEventRecord)] = []
         var fundingDifference = Pence.zero
+        // The latest date of a counted event other than a correction: the line's last activity then.
+        var lastActivity: CivilDate?
         var onlyFundingDiffers = fromProjection
         try txn.withCursor(layout.lineEvents) { cursor in
             var entry = try cursor.seek(atOrAfter: prefix)
@@ -118,7 +120,10 @@ extension EventLog {
                 }
                 let record = try LineEventRecord(bytes: current.value)
                 let countsThen = record.counts(knownAt: knownAt)
-                if countsThen { counted.append((seq, record)) }
+                if countsThen {
+                    counted.append((seq, effective, record))
+                    if record.type != .corrected { lastActivity = effective }
+                }
                 if countsThen != record.counts(knownAt: nil) {
                     if let amount = record.fundedAmount {
                         fundingDifference = countsThen ? fundingDifference + amount : fundingDifference - amount
@@ -132,12 +137,13 @@ extension EventLog {
         if onlyFundingDiffers {
             guard var state = try timelineEntry(line, atOrBefore: date, txn)?.state else { return nil }
             state.funded = state.funded + fundingDifference
+            if let lastActivity { state.lastActivity = lastActivity }
             return state
         }
         var fold = LineFold()
-        for (seq, record) in counted {
+        for (seq, effective, record) in counted {
             if let amount = record.fundedAmount {
-                fold.fund(amount)
+                fold.fund(amount, on: effective)
             } else {
                 fold.apply(try Self.storedEvent(seq: seq, txn, layout).event.event)
             }

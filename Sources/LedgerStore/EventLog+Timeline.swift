@@ -46,8 +46,9 @@ extension EventLog {
             }
             if !fundings.isEmpty {
                 try addFunding(fundings, to: line, txn)
-                let total = fundings.reduce(Pence.zero) { $0 + $1.amount }
-                state?.funded += total
+                var fold = LineFold(state: state)
+                for funding in fundings { fold.fund(funding.amount, on: funding.date) }
+                state = fold.state
             }
         }
         // One entry per date: the state after the last event of that date.
@@ -74,6 +75,7 @@ extension EventLog {
         var inserts: [(date: CivilDate, bytes: [UInt8])] = []
         var next = 0
         var added = Pence.zero
+        var latest = first
         // Takes in the fundings dated up to `date`, starting an entry for each date before it.
         func advance(through date: CivilDate?, from previous: [UInt8]) throws {
             while next < fundings.count, date.map({ fundings[next].date <= $0 }) ?? true {
@@ -82,7 +84,8 @@ extension EventLog {
                     added += fundings[next].amount
                     next += 1
                 }
-                if day != date { inserts.append((day, try LineStateCodec.addingFunding(added, to: previous))) }
+                latest = day
+                if day != date { inserts.append((day, try LineStateCodec.addingFunding(added, through: day, to: previous))) }
             }
         }
         try txn.withCursor(layout.timeline) { cursor in
@@ -93,7 +96,7 @@ extension EventLog {
                 }
                 try advance(through: date, from: before)
                 if !current.value.isEmpty {
-                    try cursor.replaceCurrent(key: current.key, value: LineStateCodec.addingFunding(added, to: current.value))
+                    try cursor.replaceCurrent(key: current.key, value: LineStateCodec.addingFunding(added, through: latest, to: current.value))
                 }
                 before = current.value
                 entry = try cursor.next()

@@ -18,10 +18,13 @@ public final class EventLog: Sendable {
     }
 
     /// The store's format; a store of another format is refused rather than misread.
-    static let formatVersion: [UInt8] = Array("ledger-2".utf8)
-    /// The format before `line_events` entries carried retractions and funded amounts: its events
-    /// are the same, so opening it for writing derives the projections again and upgrades it.
-    static let upgradableFormat: [UInt8] = Array("ledger-1".utf8)
+    static let formatVersion: [UInt8] = Array("ledger-3".utf8)
+    /// The earlier formats, whose events are the same: opening one for writing derives the
+    /// projections again and upgrades it. `ledger-1`: before `line_events` entries carried
+    /// retractions and funded amounts; `ledger-2`: before the second release's fields (a line's
+    /// kind in `lines`, and house, replacement, delivery, response, made by, money and last
+    /// activity in each timeline state).
+    static let upgradableFormats: [[UInt8]] = [Array("ledger-1".utf8), Array("ledger-2".utf8)]
 
     let environment: Environment
     let layout: StoreLayout
@@ -48,11 +51,11 @@ public final class EventLog: Sendable {
 
     private func checkFormat(writable: Bool) throws {
         let found = try read { txn in try txn.get(layout.meta, Array("format".utf8)) }
-        if let found, found == Self.upgradableFormat {
+        if let found, Self.upgradableFormats.contains(found) {
             guard writable else {
                 throw StoreError(
                     .unsupportedFormat,
-                    "\(path) holds a store of the earlier format ledger-1: open it once for writing (start ledgerd on it, or run ledger rebuild --db \(path)) to upgrade it"
+                    "\(path) holds a store of the earlier format \(String(decoding: found, as: UTF8.self)): open it once for writing (start ledgerd on it, or run ledger rebuild --db \(path)) to upgrade it"
                 )
             }
             _ = try rebuildProjections()

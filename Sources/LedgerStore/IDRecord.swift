@@ -41,22 +41,30 @@ struct IDRecord {
 struct LineRecord {
     var department: String
     var announcedOn: CivilDate
+    var kind: CommitmentKind
 
     var bytes: [UInt8] {
         var writer = ByteWriter()
         writer.append(department)
         writer.append(Int64(announcedOn.daysSinceEpoch))
+        writer.append(kind.rawValue)
         return writer.bytes
     }
 
-    init(department: String, announcedOn: CivilDate) {
+    init(department: String, announcedOn: CivilDate, kind: CommitmentKind) {
         self.department = department
         self.announcedOn = announcedOn
+        self.kind = kind
     }
 
     init(bytes: [UInt8]) throws(StoreError) {
         var reader = ByteReader(bytes)
         department = try reader.string()
         announcedOn = CivilDate(daysSinceEpoch: Int(try reader.int64()))
+        let kindName = try reader.string()
+        guard let kind = CommitmentKind(rawValue: kindName) else {
+            throw StoreError.corrupted("a line record names the unknown kind \(kindName)")
+        }
+        self.kind = kind
     }
 }

@@ -2,7 +2,8 @@ import LedgerCore
 
 /// The compact binary form of a `LineState` in the `timeline` database.
 enum LineStateCodec {
-    private static let version: UInt8 = 1
+    /// 2 since the second release (house, replacement, delivery, response, made by, money, last activity).
+    private static let version: UInt8 = 2
 
     /// The bytes of a state; a nil state (line not present) is the empty record.
     static func encode(_ state: LineState?) -> [UInt8] {
@@ -29,7 +30,34 @@ enum LineStateCodec {
         writer.append(state.stage?.rawValue)
         writer.append(state.bill)
         writer.append(Int64(state.announcedOn.daysSinceEpoch))
+        writer.append(state.house?.rawValue)
+        writer.append(state.replacedBy)
+        appendOptional(state.deliveredOn.map { Int64($0.daysSinceEpoch) }, to: &writer)
+        appendOptional(state.lateDays.map { Int64($0) }, to: &writer)
+        writer.append(state.response?.rawValue)
+        writer.append(state.madeBy)
+        writer.append(state.money?.rawValue)
+        writer.append(Int64(state.lastActivity.daysSinceEpoch))
         return writer.bytes
+    }
+
+    private static func appendOptional(_ value: Int64?, to writer: inout ByteWriter) {
+        if let value {
+            writer.append(UInt8(1))
+            writer.append(value)
+        } else {
+            writer.append(UInt8(0))
+        }
+    }
+
+    private static func optionalInteger(_ reader: inout ByteReader) throws(StoreError) -> Int64? {
+        try reader.byte() == 0 ? nil : try reader.int64()
+    }
+
+    private static func choice<Choice: RawRepresentable>(_ text: String?, _ what: String) throws(StoreError) -> Choice? where Choice.RawValue == String {
+        guard let text else { return nil }
+        guard let choice = Choice(rawValue: text) else { throw .corrupted("line state \(what)") }
+        return choice
     }
 
     /// `due.description` as a counted string, written without building the string.
@@ -60,10 +88,11 @@ enum LineStateCodec {
         }
     }
 
-    /// The record of the same state with `amount` more funding, patched in place: the same bytes
-    /// `encode` would write for the decoded state with `funded` raised, without decoding it.
-    /// The empty record (no state) stays empty.
-    static func addingFunding(_ amount: Pence, to bytes: [UInt8]) throws(StoreError) -> [UInt8] {
+    /// The record of the same state with `amount` more funding, the latest of it dated `day`,
+    /// patched in place: the same bytes `encode` would write for the decoded state with `funded`
+    /// raised and `lastActivity` brought up to `day`, without decoding it. The empty record (no
+    /// state) stays empty.
+    static func addingFunding(_ amount: Pence, through day: CivilDate, to bytes: [UInt8]) throws(StoreError) -> [UInt8] {
         guard !bytes.isEmpty else { return bytes }
         let offset = try fundedOffset(bytes)
         var reader = ByteReader(bytes)
@@ -71,6 +100,11 @@ enum LineStateCodec {
         let funded = Pence(try reader.int64()) + amount
         var patched = bytes
         patched.overwriteInt64(funded.value, at: offset)
+        // The last activity is the record's last field.
+        let activityOffset = bytes.count - 8
+        reader.offset = activityOffset
+        let lastActivity = try reader.int64()
+        if Int64(day.daysSinceEpoch) > lastActivity { patched.overwriteInt64(Int64(day.daysSinceEpoch), at: activityOffset) }
         return patched
     }
 
@@ -111,6 +145,14 @@ enum LineStateCodec {
         let stageText = try reader.optionalString()
         let bill = try reader.optionalString()
         let announcedOn = CivilDate(daysSinceEpoch: Int(try reader.int64()))
+        let house: House? = try choice(try reader.optionalString(), "house")
+        let replacedBy = try reader.optionalString()
+        let deliveredOn = try optionalInteger(&reader).map { CivilDate(daysSinceEpoch: Int($0)) }
+        let lateDays = try optionalInteger(&reader).map { Int($0) }
+        let response: GovernmentResponse? = try choice(try reader.optionalString(), "response")
+        let madeBy = try reader.optionalString()
+        let money: MoneyKind? = try choice(try reader.optionalString(), "money")
+        let lastActivity = CivilDate(daysSinceEpoch: Int(try reader.int64()))
         var state = LineState(
             line: line, announcedOn: announcedOn,
             announcement: Announcement(department: department, departmentName: departmentName, title: title, parent: parent, kind: kind)
@@ -129,6 +171,14 @@ enum LineStateCodec {
             state.stage = stage
         }
         state.bill = bill
+        state.house = house
+        state.replacedBy = replacedBy
+        state.deliveredOn = deliveredOn
+        state.lateDays = lateDays
+        state.response = response
+        state.madeBy = madeBy
+        state.money = money
+        state.lastActivity = lastActivity
         return state
     }
 }

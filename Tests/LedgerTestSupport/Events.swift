@@ -18,7 +18,7 @@ public enum Events {
     /// An `announced` event as NDJSON.
     public static func announced(
         _ line: String, amount: Int64? = nil, department: String = "home-office", due: String? = nil,
-        parent: String? = nil, kind: String = "funding", on date: String = "2025-01-16", id: String? = nil
+        parent: String? = nil, kind: String = "funding", on date: String = "2025-01-16", id: String? = nil, _ extra: String = ""
     ) -> String {
         var fields = [
             #""type":"announced""#, #""line":"\#(line)""#, #""effective":"\#(date)""#, #""source":\#(source)"#,
@@ -28,6 +28,7 @@ public enum Events {
         if let due { fields.append(#""due":"\#(due)""#) }
         if let parent { fields.append(#""parent":"\#(parent)""#) }
         if let id { fields.append(#""id":"\#(id)""#) }
+        if !extra.isEmpty { fields.append(extra) }
         return "{" + fields.joined(separator: ",") + "}"
     }
 

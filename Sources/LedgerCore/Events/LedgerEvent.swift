@@ -38,13 +38,17 @@ public struct Announcement: Sendable, Hashable {
     public var due: DueDate?
     /// The line this one is a part of.
     public var parent: String?
-    /// Funding, legislation, policy or review.
+    /// Funding, legislation, policy, review or recommendation.
     public var kind: CommitmentKind
+    /// Who made it, when it is not the department itself (an inquiry making a recommendation).
+    public var madeBy: String?
+    /// Whether the pledge is new money or money announced before, when a source says.
+    public var money: MoneyKind?
 
     /// An announcement with the given fields.
     public init(
         department: String, departmentName: String? = nil, title: String, amount: Pence? = nil,
-        due: DueDate? = nil, parent: String? = nil, kind: CommitmentKind
+        due: DueDate? = nil, parent: String? = nil, kind: CommitmentKind, madeBy: String? = nil, money: MoneyKind? = nil
     ) {
         self.department = department
         self.departmentName = departmentName
@@ -53,6 +57,8 @@ public struct Announcement: Sendable, Hashable {
         self.due = due
         self.parent = parent
         self.kind = kind
+        self.madeBy = madeBy
+        self.money = money
     }
 }
 
@@ -64,12 +70,15 @@ public struct Amendment: Sendable, Hashable {
     public var title: String?
     /// The new due date (not counted as a slip).
     public var due: DueDate?
+    /// What the pledge now is said to be: new money or announced before.
+    public var money: MoneyKind?
 
     /// An amendment with the given fields.
-    public init(amount: Pence? = nil, title: String? = nil, due: DueDate? = nil) {
+    public init(amount: Pence? = nil, title: String? = nil, due: DueDate? = nil, money: MoneyKind? = nil) {
         self.amount = amount
         self.title = title
         self.due = due
+        self.money = money
     }
 }
 
@@ -78,10 +87,12 @@ public enum EventBody: Sendable, Hashable {
     case announced(Announcement)
     case funded(Pence)
     case amended(Amendment)
-    case legislated(stage: BillStage, bill: String)
+    case legislated(stage: BillStage, bill: String, house: House?)
     case slipped(due: DueDate, reason: String)
     case delivered(note: String?)
-    case withdrawn(reason: String)
+    case withdrawn(reason: String, replacedBy: String?)
+    case responded(response: GovernmentResponse, note: String?)
+    case progress(note: String)
     case corrected(retracts: String, reason: String)
 
     /// The type this body belongs to.
@@ -94,6 +105,8 @@ public enum EventBody: Sendable, Hashable {
         case .slipped: .slipped
         case .delivered: .delivered
         case .withdrawn: .withdrawn
+        case .responded: .responded
+        case .progress: .progress
         case .corrected: .corrected
         }
     }

@@ -22,10 +22,12 @@ public enum AtReport {
         var departments: [DepartmentState] = []
         var totalPledged = Pence.zero
         var totalFunded = Pence.zero
+        var totalReannounced = Pence.zero
         for (slug, lines) in byDepartment.sorted(by: { $0.key < $1.key }) {
             var counts = LineCounts()
             var pledged = Pence.zero
             var funded = Pence.zero
+            var reannounced = Pence.zero
             var snapshots: [LineSnapshot] = []
             for state in lines.sorted(by: { $0.line < $1.line }) {
                 let overdue = state.isOverdue(on: date)
@@ -37,11 +39,20 @@ public enum AtReport {
                 }
                 if overdue { counts.overdue += 1 }
                 if state.slips > 0 { counts.slipped += 1 }
+                if state.isLate { counts.late += 1 }
+                if state.kind == .recommendation {
+                    counts.recommendations += 1
+                    if state.response?.accepts == true { counts.accepted += 1 }
+                    if state.response == .rejected { counts.rejected += 1 }
+                }
                 if state.status != .withdrawn {
                     // A child's pledge is part of its parent's, so only top-level lines add up;
                     // a child whose parent is absent on this date stands on its own.
                     let isTopLevel = state.parent.map { !present.contains($0) } ?? true
-                    if isTopLevel { pledged += state.pledged }
+                    if isTopLevel {
+                        pledged += state.pledged
+                        if state.money == .reannounced { reannounced += state.pledged }
+                    }
                     funded += state.funded
                 }
                 snapshots.append(LineSnapshot(
@@ -53,11 +64,14 @@ public enum AtReport {
                 .min { ($0.announcedOn, $0.line) < ($1.announcedOn, $1.line) }?
                 .departmentName
             departments.append(DepartmentState(
-                department: slug, name: name, pledged: pledged, funded: funded, counts: counts, lines: snapshots
+                department: slug, name: name, pledged: pledged, funded: funded, reannounced: reannounced, counts: counts, lines: snapshots
             ))
             totalPledged += pledged
             totalFunded += funded
+            totalReannounced += reannounced
         }
-        return AtResult(at: date, knownAt: knownAt, pledged: totalPledged, funded: totalFunded, departments: departments)
+        return AtResult(
+            at: date, knownAt: knownAt, pledged: totalPledged, funded: totalFunded, reannounced: totalReannounced, departments: departments
+        )
     }
 }

@@ -8,15 +8,18 @@ public struct AtResult: Sendable, Hashable {
     public var pledged: Pence
     /// The sum of the departments' funding.
     public var funded: Pence
+    /// The sum of the departments' re-announced pledges.
+    public var reannounced: Pence
     /// The departments, by slug.
     public var departments: [DepartmentState]
 
     /// A result with the given fields.
-    public init(at: CivilDate, knownAt: String?, pledged: Pence, funded: Pence, departments: [DepartmentState]) {
+    public init(at: CivilDate, knownAt: String?, pledged: Pence, funded: Pence, reannounced: Pence = .zero, departments: [DepartmentState]) {
         self.at = at
         self.knownAt = knownAt
         self.pledged = pledged
         self.funded = funded
+        self.reannounced = reannounced
         self.departments = departments
     }
 
@@ -34,17 +37,22 @@ public struct DepartmentState: Sendable, Hashable {
     public var pledged: Pence
     /// The funding of all its lines that are not withdrawn.
     public var funded: Pence
+    /// The part of `pledged` from lines whose money is re-announced.
+    public var reannounced: Pence
     /// How many lines, by status and flag.
     public var counts: LineCounts
     /// Its lines, by slug.
     public var lines: [LineSnapshot]
 
     /// A department with the given fields.
-    public init(department: String, name: String?, pledged: Pence, funded: Pence, counts: LineCounts, lines: [LineSnapshot]) {
+    public init(
+        department: String, name: String?, pledged: Pence, funded: Pence, reannounced: Pence = .zero, counts: LineCounts, lines: [LineSnapshot]
+    ) {
         self.department = department
         self.name = name
         self.pledged = pledged
         self.funded = funded
+        self.reannounced = reannounced
         self.counts = counts
         self.lines = lines
     }
@@ -64,18 +72,42 @@ public struct LineCounts: Sendable, Hashable {
     public var overdue = 0
     /// Lines whose deadline slipped at least once.
     public var slipped = 0
+    /// Delivered lines delivered after their due period.
+    public var late = 0
+    /// Lines of kind `recommendation`.
+    public var recommendations = 0
+    /// Recommendations accepted, wholly, in principle or in part.
+    public var accepted = 0
+    /// Recommendations rejected.
+    public var rejected = 0
 
     /// All zero.
     public init() {}
 
     /// Counts with the given figures.
-    public init(lines: Int, active: Int, delivered: Int, withdrawn: Int, overdue: Int, slipped: Int) {
+    public init(
+        lines: Int, active: Int, delivered: Int, withdrawn: Int, overdue: Int, slipped: Int,
+        late: Int = 0, recommendations: Int = 0, accepted: Int = 0, rejected: Int = 0
+    ) {
         self.lines = lines
         self.active = active
         self.delivered = delivered
         self.withdrawn = withdrawn
         self.overdue = overdue
         self.slipped = slipped
+        self.late = late
+        self.recommendations = recommendations
+        self.accepted = accepted
+        self.rejected = rejected
+    }
+
+    /// The counts by name, in the order of the JSON result.
+    public var named: [(String, Int)] {
+        [
+            ("lines", lines), ("active", active), ("delivered", delivered), ("withdrawn", withdrawn),
+            ("overdue", overdue), ("slipped", slipped), ("late", late), ("recommendations", recommendations),
+            ("accepted", accepted), ("rejected", rejected),
+        ]
     }
 }
 

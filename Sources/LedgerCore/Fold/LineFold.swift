@@ -16,15 +16,18 @@ public struct LineFold: Sendable {
         switch event.body {
         case .announced(let announcement):
             state = LineState(line: event.line, announcedOn: event.effective, announcement: announcement)
+            return
         case .funded(let amount):
-            fund(amount)
+            state?.funded += amount
         case .amended(let amendment):
             if let amount = amendment.amount { state?.pledged = amount }
             if let title = amendment.title { state?.title = title }
             if let due = amendment.due { state?.due = due }
-        case .legislated(let stage, let bill):
+            if let money = amendment.money { state?.money = money }
+        case .legislated(let stage, let bill, let house):
             state?.stage = stage
             state?.bill = bill
+            state?.house = house
         case .slipped(let due, _):
             guard var current = state else { return }
             if let old = current.due {
@@ -35,16 +38,32 @@ public struct LineFold: Sendable {
             state = current
         case .delivered:
             state?.status = .delivered
-        case .withdrawn:
+            state?.deliveredOn = event.effective
+            let due = state?.due
+            state?.lateDays = due.map { max(0, $0.lastDay.days(to: event.effective)) }
+        case .withdrawn(_, let replacedBy):
             state?.status = .withdrawn
-        case .corrected:
+            state?.replacedBy = replacedBy
+        case .responded(let response, _):
+            state?.response = response
+        case .progress:
             break
+        case .corrected:
+            // The ledger's own erratum, not something that happened to the commitment.
+            return
         }
+        if let current = state, event.effective > current.lastActivity { state?.lastActivity = event.effective }
     }
 
     /// Applies a `funded` event of the line by its amount alone.
     public mutating func fund(_ amount: Pence) {
         state?.funded += amount
+    }
+
+    /// Applies a `funded` event of the line by its amount and effective date alone.
+    public mutating func fund(_ amount: Pence, on date: CivilDate) {
+        state?.funded += amount
+        if let current = state, date > current.lastActivity { state?.lastActivity = date }
     }
 
     /// The state of a line from its events (any order), counting only those dated on or

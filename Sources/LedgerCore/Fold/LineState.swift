@@ -8,7 +8,7 @@ public struct LineState: Sendable, Hashable {
     public var departmentName: String?
     /// What is promised.
     public var title: String
-    /// Funding, legislation, policy or review.
+    /// Funding, legislation, policy, review or recommendation.
     public var kind: CommitmentKind
     /// The line this one is part of.
     public var parent: String?
@@ -28,6 +28,23 @@ public struct LineState: Sendable, Hashable {
     public var stage: BillStage?
     /// The bill carrying the commitment.
     public var bill: String?
+    /// The House the latest bill stage was in, when that event names one.
+    public var house: House?
+    /// The line that took this one's place, as the latest withdrawal names it.
+    public var replacedBy: String?
+    /// The effective date of the latest delivery (kept if the line is later withdrawn).
+    public var deliveredOn: CivilDate?
+    /// Days from the end of the due period in force at the delivery to the delivery: 0 when on
+    /// time; nil when not delivered, or delivered with no due date set.
+    public var lateDays: Int?
+    /// The government's latest answer to a recommendation.
+    public var response: GovernmentResponse?
+    /// Who made the commitment or recommendation, when the announcement says.
+    public var madeBy: String?
+    /// Whether the pledge is new money or money announced before, as last said.
+    public var money: MoneyKind?
+    /// The effective date of the latest event of the line that counts (corrections aside).
+    public var lastActivity: CivilDate
     /// The effective date of the announcement.
     public var announcedOn: CivilDate
 
@@ -47,12 +64,24 @@ public struct LineState: Sendable, Hashable {
         self.slippedDays = 0
         self.stage = nil
         self.bill = nil
+        self.house = nil
+        self.replacedBy = nil
+        self.deliveredOn = nil
+        self.lateDays = nil
+        self.response = nil
+        self.madeBy = announcement.madeBy
+        self.money = announcement.money
+        self.lastActivity = announcedOn
         self.announcedOn = announcedOn
     }
 
-    /// Whether the line is overdue at the end of `date`: active, with a due date whose period has ended.
+    /// Whether the line is overdue at the end of `date`: active, with a due date whose period has
+    /// ended, and not a recommendation the government rejected (nothing is owed on it).
     public func isOverdue(on date: CivilDate) -> Bool {
-        guard status == .active, let due else { return false }
+        guard status == .active, let due, response != .rejected else { return false }
         return due.isOverdue(on: date)
     }
+
+    /// Delivered after the end of its due period.
+    public var isLate: Bool { status == .delivered && (lateDays ?? 0) > 0 }
 }

@@ -8,6 +8,7 @@ public enum AtJSON {
             ("totals", .object(JSONObject([
                 ("pledged_pence", .integer(result.pledged.value)),
                 ("funded_pence", .integer(result.funded.value)),
+                ("reannounced_pence", .integer(result.reannounced.value)),
             ]))),
             ("departments", .array(result.departments.map(department))),
         ]))
@@ -20,14 +21,8 @@ public enum AtJSON {
             ("name", department.name.map(JSONValue.string) ?? .null),
             ("pledged_pence", .integer(department.pledged.value)),
             ("funded_pence", .integer(department.funded.value)),
-            ("counts", .object(JSONObject([
-                ("lines", .integer(Int64(counts.lines))),
-                ("active", .integer(Int64(counts.active))),
-                ("delivered", .integer(Int64(counts.delivered))),
-                ("withdrawn", .integer(Int64(counts.withdrawn))),
-                ("overdue", .integer(Int64(counts.overdue))),
-                ("slipped", .integer(Int64(counts.slipped))),
-            ]))),
+            ("reannounced_pence", .integer(department.reannounced.value)),
+            ("counts", .object(JSONObject(counts.named.map { ($0.0, .integer(Int64($0.1))) }))),
             ("lines", .array(department.lines.map(line))),
         ]))
     }
@@ -49,6 +44,14 @@ public enum AtJSON {
             ("slipped_days", .integer(Int64(state.slippedDays))),
             ("stage", state.stage.map { .string($0.rawValue) } ?? .null),
             ("bill", state.bill.map(JSONValue.string) ?? .null),
+            ("house", state.house.map { .string($0.rawValue) } ?? .null),
+            ("replaced_by", state.replacedBy.map(JSONValue.string) ?? .null),
+            ("delivered_on", state.deliveredOn.map { .string($0.description) } ?? .null),
+            ("late_days", state.lateDays.map { .integer(Int64($0)) } ?? .null),
+            ("response", state.response.map { .string($0.rawValue) } ?? .null),
+            ("made_by", state.madeBy.map(JSONValue.string) ?? .null),
+            ("money", state.money.map { .string($0.rawValue) } ?? .null),
+            ("last_activity", .string(state.lastActivity.description)),
         ]))
     }
 }
@@ -66,6 +69,7 @@ extension AtJSON {
         writer.open()
         writer.integer("pledged_pence", result.pledged.value)
         writer.integer("funded_pence", result.funded.value)
+        writer.integer("reannounced_pence", result.reannounced.value)
         writer.close()
         writer.key("departments")
         writer.openArray()
@@ -76,13 +80,10 @@ extension AtJSON {
             writer.optionalString("name", department.name)
             writer.integer("pledged_pence", department.pledged.value)
             writer.integer("funded_pence", department.funded.value)
+            writer.integer("reannounced_pence", department.reannounced.value)
             writer.key("counts")
             writer.open()
-            let counts = department.counts
-            for (name, count) in [
-                ("lines", counts.lines), ("active", counts.active), ("delivered", counts.delivered),
-                ("withdrawn", counts.withdrawn), ("overdue", counts.overdue), ("slipped", counts.slipped),
-            ] {
+            for (name, count) in department.counts.named {
                 writer.integer(name, Int64(count))
             }
             writer.close()
@@ -117,6 +118,14 @@ extension AtJSON {
         writer.integer("slipped_days", Int64(state.slippedDays))
         writer.optionalString("stage", state.stage?.rawValue)
         writer.optionalString("bill", state.bill)
+        writer.optionalString("house", state.house?.rawValue)
+        writer.optionalString("replaced_by", state.replacedBy)
+        writer.optionalString("delivered_on", state.deliveredOn?.description)
+        writer.optionalInteger("late_days", state.lateDays.map { Int64($0) })
+        writer.optionalString("response", state.response?.rawValue)
+        writer.optionalString("made_by", state.madeBy)
+        writer.optionalString("money", state.money?.rawValue)
+        writer.string("last_activity", state.lastActivity.description)
         writer.close()
     }
 
@@ -184,6 +193,12 @@ extension AtJSON {
 
         mutating func integer(_ name: String, _ value: Int64) {
             member(name) { CanonicalJSON.appendInteger(value, to: &$0) }
+        }
+
+        mutating func optionalInteger(_ name: String, _ value: Int64?) {
+            member(name) { bytes in
+                if let value { CanonicalJSON.appendInteger(value, to: &bytes) } else { bytes.append(contentsOf: "null".utf8) }
+            }
         }
     }
 }

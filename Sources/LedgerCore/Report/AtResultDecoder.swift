@@ -11,13 +11,16 @@ public enum AtResultDecoder {
         var totals = try FieldReader(reader.object("totals"), path: "totals")
         let pledged = try count(&totals, "pledged_pence")
         let funded = try count(&totals, "funded_pence")
+        let reannounced = try count(&totals, "reannounced_pence")
         try totals.rejectUnknown()
         var departments: [DepartmentState] = []
         for (index, item) in try array(&reader, "departments").enumerated() {
             departments.append(try department(item, path: "departments[\(index)]"))
         }
         try reader.rejectUnknown()
-        return AtResult(at: at, knownAt: knownAt, pledged: Pence(pledged), funded: Pence(funded), departments: departments)
+        return AtResult(
+            at: at, knownAt: knownAt, pledged: Pence(pledged), funded: Pence(funded), reannounced: Pence(reannounced), departments: departments
+        )
     }
 
     private static func department(_ value: JSONValue, path: String) throws(ValidationError) -> DepartmentState {
@@ -28,11 +31,14 @@ public enum AtResultDecoder {
         }
         let pledged = try count(&reader, "pledged_pence")
         let funded = try count(&reader, "funded_pence")
+        let reannounced = try count(&reader, "reannounced_pence")
         var countsReader = try FieldReader(reader.object("counts"), path: reader.fieldPath("counts"))
         let counts = LineCounts(
             lines: Int(try count(&countsReader, "lines")), active: Int(try count(&countsReader, "active")),
             delivered: Int(try count(&countsReader, "delivered")), withdrawn: Int(try count(&countsReader, "withdrawn")),
-            overdue: Int(try count(&countsReader, "overdue")), slipped: Int(try count(&countsReader, "slipped"))
+            overdue: Int(try count(&countsReader, "overdue")), slipped: Int(try count(&countsReader, "slipped")),
+            late: Int(try count(&countsReader, "late")), recommendations: Int(try count(&countsReader, "recommendations")),
+            accepted: Int(try count(&countsReader, "accepted")), rejected: Int(try count(&countsReader, "rejected"))
         )
         try countsReader.rejectUnknown()
         var lines: [LineSnapshot] = []
@@ -40,7 +46,9 @@ public enum AtResultDecoder {
             lines.append(try line(item, department: slug, path: "\(path).lines[\(index)]"))
         }
         try reader.rejectUnknown()
-        return DepartmentState(department: slug, name: name, pledged: Pence(pledged), funded: Pence(funded), counts: counts, lines: lines)
+        return DepartmentState(
+            department: slug, name: name, pledged: Pence(pledged), funded: Pence(funded), reannounced: Pence(reannounced), counts: counts, lines: lines
+        )
     }
 
     private static func line(_ value: JSONValue, department: String, path: String) throws(ValidationError) -> LineSnapshot {
@@ -70,6 +78,16 @@ public enum AtResultDecoder {
         state.slippedDays = Int(try count(&reader, "slipped_days"))
         state.stage = try nullable(&reader, "stage") { reader, name throws(ValidationError) in try reader.choice(name, of: BillStage.self) }
         state.bill = try nullable(&reader, "bill") { reader, name throws(ValidationError) in try reader.requiredString(name, maxLength: 300) }
+        state.house = try nullable(&reader, "house") { reader, name throws(ValidationError) in try reader.choice(name, of: House.self) }
+        state.replacedBy = try nullable(&reader, "replaced_by") { reader, name throws(ValidationError) in try reader.requiredSlug(name) }
+        state.deliveredOn = try nullable(&reader, "delivered_on") { reader, name throws(ValidationError) in try reader.civilDate(name) }
+        state.lateDays = try nullable(&reader, "late_days") { reader, name throws(ValidationError) in Int(try count(&reader, name)) }
+        state.response = try nullable(&reader, "response") { reader, name throws(ValidationError) in
+            try reader.choice(name, of: GovernmentResponse.self)
+        }
+        state.madeBy = try nullable(&reader, "made_by") { reader, name throws(ValidationError) in try reader.requiredString(name, maxLength: 200) }
+        state.money = try nullable(&reader, "money") { reader, name throws(ValidationError) in try reader.choice(name, of: MoneyKind.self) }
+        state.lastActivity = try reader.civilDate("last_activity")
         try reader.rejectUnknown()
         return LineSnapshot(state: state, overdue: overdue, childrenPledged: children)
     }

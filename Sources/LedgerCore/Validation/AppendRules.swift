@@ -52,6 +52,20 @@ public enum AppendRules {
                     "due \(due) does not end later than the current due date \(current)"
                 )
             }
+        case .responded:
+            if line.kind != .recommendation {
+                throw ValidationError(
+                    .notARecommendation, field: "response",
+                    "line \"\(event.line)\" is a \(line.kind.rawValue) line; only a recommendation is responded to"
+                )
+            }
+        case .withdrawn(_, let replacedBy?):
+            guard try facts.announcedLine(replacedBy) != nil else {
+                throw ValidationError(
+                    .unknownReplacement, field: "replaced_by",
+                    "line \"\(replacedBy)\" named as the replacement has not been announced (or its announcement was retracted)"
+                )
+            }
         case .corrected(let retracts, _):
             guard let target = try facts.knownEvent(id: retracts) else {
                 throw ValidationError(.unknownEvent, field: "retracts", "no event has id \"\(retracts)\"")

@@ -6,6 +6,9 @@ public struct EventDecoder: Sendable {
     /// Effective dates after this day are refused; nil accepts any date (for stored events).
     public var today: CivilDate?
 
+    /// The longest `note` of a `responded` or `progress` event, in characters.
+    public static let maximumNote = 2000
+
     /// The fields the ledger assigns, refused on input.
     public static let assignedFields: Set<String> = ["seq", "recorded", "hash"]
 
@@ -94,9 +97,11 @@ public struct EventDecoder: Sendable {
                 throw ValidationError(.invalidValue, field: "parent", "a line cannot be its own parent")
             }
             let kind = try reader.choice("kind", of: CommitmentKind.self)
+            let madeBy = try reader.string("made_by", maxLength: 200)
+            let money = try reader.optionalChoice("money", of: MoneyKind.self)
             return .announced(Announcement(
                 department: department, departmentName: departmentName, title: title,
-                amount: amount, due: due, parent: parent, kind: kind
+                amount: amount, due: due, parent: parent, kind: kind, madeBy: madeBy, money: money
             ))
         case .funded:
             guard let amount = try reader.amount("amount_pence", minimum: 1) else {
@@ -107,17 +112,19 @@ public struct EventDecoder: Sendable {
             let amount = try reader.amount("amount_pence", minimum: 0)
             let title = try reader.string("title", maxLength: 500)
             let due = try reader.partialDate("due")
-            if amount == nil && title == nil && due == nil {
+            let money = try reader.optionalChoice("money", of: MoneyKind.self)
+            if amount == nil && title == nil && due == nil && money == nil {
                 throw ValidationError(
                     .emptyAmendment, field: "amount_pence",
-                    "an amended event needs at least one of amount_pence, title, due"
+                    "an amended event needs at least one of amount_pence, title, due, money"
                 )
             }
-            return .amended(Amendment(amount: amount, title: title, due: due))
+            return .amended(Amendment(amount: amount, title: title, due: due, money: money))
         case .legislated:
             let stage = try reader.choice("stage", of: BillStage.self)
             let bill = try reader.requiredString("bill", maxLength: 300)
-            return .legislated(stage: stage, bill: bill)
+            let house = try reader.optionalChoice("house", of: House.self)
+            return .legislated(stage: stage, bill: bill, house: house)
         case .slipped:
             guard let due = try reader.partialDate("due") else {
                 throw ValidationError(.missingField, field: "due", "due is required")
@@ -127,7 +134,17 @@ public struct EventDecoder: Sendable {
         case .delivered:
             return .delivered(note: try reader.string("note", maxLength: 5000))
         case .withdrawn:
-            return .withdrawn(reason: try reader.requiredString("reason", maxLength: 5000))
+            let reason = try reader.requiredString("reason", maxLength: 5000)
+            let replacedBy = try reader.slug("replaced_by")
+            if replacedBy == line {
+                throw ValidationError(.replacedBySelf, field: "replaced_by", "a line cannot be replaced by itself")
+            }
+            return .withdrawn(reason: reason, replacedBy: replacedBy)
+        case .responded:
+            let response = try reader.choice("response", of: GovernmentResponse.self)
+            return .responded(response: response, note: try reader.string("note", maxLength: Self.maximumNote))
+        case .progress:
+            return .progress(note: try reader.requiredString("note", maxLength: Self.maximumNote))
         case .corrected:
             guard let retracts = try reader.eventID("retracts") else {
                 throw ValidationError(.missingField, field: "retracts", "retracts is required")

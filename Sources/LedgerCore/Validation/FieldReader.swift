@@ -177,6 +177,14 @@ struct FieldReader {
         return choice
     }
 
+    /// A choice that may be left out.
+    mutating func optionalChoice<Choice: RawRepresentable & CaseIterable>(
+        _ name: String, of type: Choice.Type
+    ) throws(ValidationError) -> Choice? where Choice.RawValue == String {
+        guard value(name) != nil else { return nil }
+        return try choice(name, of: type)
+    }
+
     mutating func object(_ name: String) throws(ValidationError) -> JSONObject {
         let value = try requiredValue(name)
         guard case .object(let object) = value else {

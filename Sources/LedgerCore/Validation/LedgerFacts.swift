@@ -14,11 +14,14 @@ public struct AnnouncedLine: Sendable, Hashable {
     public var department: String
     /// The effective date of its announcement.
     public var announcedOn: CivilDate
+    /// What sort of commitment it is.
+    public var kind: CommitmentKind
 
     /// A line with the given facts.
-    public init(department: String, announcedOn: CivilDate) {
+    public init(department: String, announcedOn: CivilDate, kind: CommitmentKind) {
         self.department = department
         self.announcedOn = announcedOn
+        self.kind = kind
     }
 }
 
