@@ -89,7 +89,7 @@ import Testing
     @Test func knownAtBeforeTheLoadShowsNothing() async throws {
         let ledger = try await ExampleLedger()
         let result = try await ledger.run(["at", "2025-04-15", "--known-at", "2020-01-01T00:00:00Z", "--format", "json"])
-        #expect(result.output.hasPrefix(#"{"at":"2025-04-15","known_at":"2020-01-01T00:00:00Z","totals":{"pledged_pence":0,"funded_pence":0},"departments":[]}"#))
+        #expect(result.output.hasPrefix(#"{"at":"2025-04-15","known_at":"2020-01-01T00:00:00Z","totals":{"pledged_pence":0,"funded_pence":0,"reannounced_pence":0},"departments":[]}"#))
     }
 
     @Test func aRefusedFileNamesTheLineFieldAndRuleAndAppendsNothing() async throws {
