@@ -29,8 +29,9 @@ import Testing
         }
         #expect(answered == 100)
         let beyond = try LedgerConnection(path: socket, timeout: .seconds(5))
+        // Answered, not left waiting: a connection made way for it (which one is the roster's
+        // business, tested in ConnectionRosterTests and CommandLineThroughDaemonTests).
         try beyond.ping()
-        #expect((try? clients.first?.receive())??.refusal?.code == "connection_evicted")
         #expect(daemon.stop() == 0)
     }
 }
