@@ -145,7 +145,8 @@ let package = Package(
         ),
         .testTarget(
             name: "LedgerStoreTests",
-            dependencies: ["LedgerStore", "LedgerCore", "LMDB", "LedgerTestSupport"]
+            dependencies: ["LedgerStore", "LedgerCore", "LMDB", "LedgerTestSupport"],
+            exclude: ["Resources"]
         ),
         .testTarget(
             name: "LedgerCommandsTests",

@@ -185,3 +185,33 @@ import Testing
         #expect(assent.bill == "Crime and Policing Act 2026")
     }
 }
+
+/// How the table for people shows what became of each line.
+@Suite struct WhatBecameOfItTableTests {
+    @Test func theTableMarksLatenessReplacementResponsesHousesAndReannouncedMoney() throws {
+        let events = [
+            Events.announced("audit", due: "2025-05", kind: "review"),
+            Events.event("delivered", "audit", on: "2025-07-01"),
+            Events.announced("local-inquiries", amount: 500_000_000),
+            Events.announced("national-grooming-gangs-inquiry", amount: 6_500_000_000, on: "2025-06-16"),
+            Events.event("withdrawn", "local-inquiries", on: "2025-06-16", #""reason":"overtaken","replaced_by":"national-grooming-gangs-inquiry""#),
+            Events.announced("rec-13", kind: "recommendation", on: "2022-10-20", #""made_by":"IICSA""#),
+            Events.event("responded", "rec-13", on: "2025-04-08", #""response":"accepted-in-principle""#),
+            Events.announced("duty", kind: "legislation"),
+            Events.event("legislated", "duty", on: "2025-10-16", #""stage":"committee","bill":"Crime and Policing Bill","house":"lords""#),
+            Events.announced("network", amount: 1_100_000_000, #""money":"reannounced""#),
+        ]
+        let text = AtTable.render(try Events.result(events, at: try #require(CivilDate(iso: "2025-12-31"))))
+        #expect(text.contains("Pledged £76m (of which £11m re-announced), funded £0. 6 lines: 4 active, 1 delivered (1 late), 1 withdrawn;"))
+        #expect(text.contains("1 recommendation: 1 accepted, 0 rejected."))
+        let rows = text.split(separator: "\n").map(String.init)
+        func row(_ slug: String) -> String { rows.first { $0.contains(" \(slug) ") || $0.hasPrefix("  \(slug)") } ?? "missing \(slug)" }
+        #expect(row("audit").contains("LATE"))
+        #expect(row("audit").contains("LATE 31 days"))
+        #expect(row("local-inquiries").contains("replaced by national-grooming-gangs-inquiry"))
+        #expect(row("rec-13").contains("accepted in principle"))
+        #expect(row("rec-13").contains("from IICSA"))
+        #expect(row("duty").contains("bill: Crime and Policing Bill, Lords committee"))
+        #expect(row("network").contains("re-announced"))
+    }
+}

@@ -11,6 +11,9 @@ import Testing
         Events.announced("hillsborough-law", kind: "legislation", on: "2025-02-20", id: "hillsborough"),
         Events.event("funded", "action-plan", on: "2025-02-01", #""amount_pence":100"#, id: "plan-funded"),
         Events.event("corrected", "action-plan", on: "2025-02-02", #""retracts":"plan-funded","reason":"typo""#, id: "fix"),
+        Events.announced("mistaken-line", amount: 5, id: "mistaken"),
+        Events.event("corrected", "mistaken-line", on: "2025-02-03", #""retracts":"mistaken","reason":"never announced""#, id: "unannounce"),
+        Events.announced("iicsa-rec-13", kind: "recommendation", on: "2022-10-20", id: "rec-13", #""made_by":"IICSA""#),
     ]
 
     /// (the batch appended after `existing`, expected code, expected field, index of the bad event)
@@ -28,6 +31,13 @@ import Testing
         ([Events.event("corrected", "action-plan", on: "2025-03-01", #""retracts":"plan-funded","reason":"x""#)], .alreadyRetracted, "retracts", 0),
         ([Events.event("corrected", "action-plan", on: "2025-03-01", #""retracts":"caid","reason":"x""#)], .lineMismatch, "line", 0),
         ([Events.event("funded", "action-plan", on: "2025-03-01", #""amount_pence":999"#, id: "plan-funded")], .idConflict, "id", 0),
+        ([Events.event("responded", "action-plan", on: "2025-03-01", #""response":"accepted""#)], .notARecommendation, "response", 0),
+        ([Events.event("withdrawn", "action-plan", on: "2025-03-01", #""reason":"x","replaced_by":"action-plan""#)], .replacedBySelf, "replaced_by", 0),
+        ([Events.event("withdrawn", "action-plan", on: "2025-03-01", #""reason":"x","replaced_by":"never-announced""#)], .unknownReplacement, "replaced_by", 0),
+        ([Events.event("withdrawn", "action-plan", on: "2025-03-01", #""reason":"x","replaced_by":"mistaken-line""#)], .unknownReplacement, "replaced_by", 0),
+        ([Events.event("responded", "iicsa-rec-13", on: "2023-05-22", #""response":"noted""#)], .invalidValue, "response", 0),
+        ([Events.event("progress", "action-plan", on: "2025-03-01", #""note":"""#)], .invalidValue, "note", 0),
+        ([Events.event("legislated", "hillsborough-law", on: "2025-03-01", #""stage":"introduced","bill":"B","house":"senate""#)], .invalidValue, "house", 0),
         // Within one batch: the second event conflicts with the first.
         ([
             Events.event("funded", "action-plan", on: "2025-03-01", #""amount_pence":1"#, id: "twice"),
@@ -50,6 +60,20 @@ import Testing
         #expect(error.field == field, "\(error)")
         #expect(error.index == index, "\(error)")
         #expect(try fixture.export() == before)
+    }
+
+    @Test func aReplacementAnnouncedEarlierInTheBatchIsKnownAndAResponseIsTakenOnARecommendation() throws {
+        let fixture = try StoreFixture()
+        try fixture.append(Self.existing)
+        let report = try fixture.append([
+            Events.announced("national-inquiry", amount: 6_500_000_000, on: "2025-06-16"),
+            Events.event("withdrawn", "action-plan", on: "2025-06-16", #""reason":"overtaken","replaced_by":"national-inquiry""#),
+            Events.event("responded", "iicsa-rec-13", on: "2023-05-22", #""response":"accepted","note":"to legislate""#),
+        ])
+        #expect(report.appended == 3)
+        let state = try fixture.at("2025-06-30")
+        #expect(state.line("action-plan")?.state.replacedBy == "national-inquiry")
+        #expect(state.line("iicsa-rec-13")?.state.response == .accepted)
     }
 
     @Test func eventsLaterInABatchSeeEarlierOnes() throws {

@@ -4,6 +4,7 @@ public enum AtCSV {
     public static let header = [
         "at", "known_at", "department", "department_name", "line", "parent", "title", "kind", "status", "overdue",
         "pledged_pence", "funded_pence", "children_pledged_pence", "due", "slips", "slipped_days", "stage", "bill",
+        "house", "replaced_by", "delivered_on", "late_days", "response", "made_by", "money", "last_activity",
     ]
 
     /// The whole table, with a trailing newline.
@@ -18,6 +19,9 @@ public enum AtCSV {
                     snapshot.overdue ? "true" : "false", "\(state.pledged.value)", "\(state.funded.value)",
                     "\(snapshot.childrenPledged.value)", state.due?.description ?? "", "\(state.slips)",
                     "\(state.slippedDays)", state.stage?.rawValue ?? "", state.bill ?? "",
+                    state.house?.rawValue ?? "", state.replacedBy ?? "", state.deliveredOn?.description ?? "",
+                    state.lateDays.map { "\($0)" } ?? "", state.response?.rawValue ?? "", state.madeBy ?? "",
+                    state.money?.rawValue ?? "", state.lastActivity.description,
                 ])
             }
         }

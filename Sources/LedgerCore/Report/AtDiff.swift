@@ -4,8 +4,8 @@ public struct AtDiff: Sendable, Hashable {
     public struct Change: Sendable, Hashable {
         /// The kinds of change, in the order they are listed for a line.
         public enum Kind: String, Sendable, CaseIterable {
-            case announced, removed, rescoped, retitled, redated, slipped, funded, stage, delivered, withdrawn
-            case reopened, overdue
+            case announced, removed, rescoped, retitled, redated, slipped, funded, stage, responded, progress
+            case delivered, withdrawn, replaced, reopened, overdue, money
         }
 
         /// The department of the line.
@@ -27,8 +27,29 @@ public struct AtDiff: Sendable, Hashable {
     /// The changes, by department, line and kind.
     public var changes: [Change]
 
-    /// Compares two results of the same query at two dates.
-    public init(from: AtResult, to: AtResult) {
+    /// A progress note dated between the two dates, for the list of changes.
+    public struct Note: Sendable, Hashable {
+        /// The department of the line.
+        public var department: String
+        /// The line's slug.
+        public var line: String
+        /// When it was reported.
+        public var effective: CivilDate
+        /// What was reported.
+        public var text: String
+
+        /// A note with the given fields.
+        public init(department: String, line: String, effective: CivilDate, text: String) {
+            self.department = department
+            self.line = line
+            self.effective = effective
+            self.text = text
+        }
+    }
+
+    /// Compares two results of the same query at two dates; `notes` are the progress notes dated
+    /// after the first date and by the second, which change no figure and so no state.
+    public init(from: AtResult, to: AtResult, notes: [Note] = []) {
         self.from = from
         self.to = to
         var before: [String: LineSnapshot] = [:]
@@ -39,10 +60,15 @@ public struct AtDiff: Sendable, Hashable {
         for line in Set(before.keys).union(after.keys) {
             changes += Self.changes(before[line], after[line])
         }
-        self.changes = changes.sorted {
-            ($0.department, $0.line, Change.Kind.allCases.firstIndex(of: $0.kind) ?? 0)
-                < ($1.department, $1.line, Change.Kind.allCases.firstIndex(of: $1.kind) ?? 0)
+        for note in notes.sorted(by: { ($0.line, $0.effective) < ($1.line, $1.effective) }) {
+            changes.append(Change(department: note.department, line: note.line, kind: .progress, before: note.effective.description, after: note.text))
         }
+        // Stable: progress notes keep their date order.
+        let order = changes.enumerated().sorted {
+            ($0.element.department, $0.element.line, Change.Kind.allCases.firstIndex(of: $0.element.kind) ?? 0, $0.offset)
+                < ($1.element.department, $1.element.line, Change.Kind.allCases.firstIndex(of: $1.element.kind) ?? 0, $1.offset)
+        }
+        self.changes = order.map(\.element)
     }
 
     private static func changes(_ old: LineSnapshot?, _ new: LineSnapshot?) -> [Change] {
@@ -61,8 +87,11 @@ public struct AtDiff: Sendable, Hashable {
             var list = [change(.announced, nil, summary)]
             if state.funded > .zero { list.append(change(.funded, Pence.zero.formatted, state.funded.formatted)) }
             if state.slips > 0 { list.append(change(.slipped, nil, state.due?.description)) }
-            if let stage = state.stage { list.append(change(.stage, nil, stage.rawValue)) }
-            if state.status != .active { list.append(change(state.status == .delivered ? .delivered : .withdrawn, nil, state.status.rawValue)) }
+            if state.stage != nil { list.append(change(.stage, nil, Self.stage(state))) }
+            if let response = state.response { list.append(change(.responded, nil, response.phrase)) }
+            if state.status == .delivered { list.append(change(.delivered, nil, Self.delivery(state))) }
+            if state.status == .withdrawn { list.append(change(.withdrawn, nil, state.status.rawValue)) }
+            if let replacement = state.replacedBy { list.append(change(.replaced, nil, replacement)) }
             if new.overdue { list.append(change(.overdue, nil, state.due?.description)) }
             return list
         }
@@ -75,17 +104,36 @@ public struct AtDiff: Sendable, Hashable {
             list.append(change(kind, previous.due?.description, state.due?.description))
         }
         if previous.funded != state.funded { list.append(change(.funded, previous.funded.formatted, state.funded.formatted)) }
-        if previous.stage != state.stage { list.append(change(.stage, previous.stage?.rawValue, state.stage?.rawValue)) }
-        if previous.status != state.status {
-            let kind: Change.Kind = switch state.status {
-            case .delivered: .delivered
-            case .withdrawn: .withdrawn
-            case .active: .reopened
+        if previous.stage != state.stage || previous.house != state.house || previous.bill != state.bill {
+            list.append(change(.stage, previous.stage.map { _ in Self.stage(previous) }, state.stage.map { _ in Self.stage(state) }))
+        }
+        if previous.response != state.response { list.append(change(.responded, previous.response?.phrase, state.response?.phrase)) }
+        if previous.money != state.money { list.append(change(.money, previous.money?.phrase, state.money?.phrase)) }
+        if previous.status != state.status || previous.deliveredOn != state.deliveredOn {
+            switch state.status {
+            case .delivered: list.append(change(.delivered, previous.status.rawValue, Self.delivery(state)))
+            case .withdrawn: list.append(change(.withdrawn, previous.status.rawValue, state.status.rawValue))
+            case .active: list.append(change(.reopened, previous.status.rawValue, state.status.rawValue))
             }
-            list.append(change(kind, previous.status.rawValue, state.status.rawValue))
+        }
+        if previous.replacedBy != state.replacedBy, let replacement = state.replacedBy {
+            list.append(change(.replaced, previous.replacedBy, replacement))
         }
         if new.overdue && !old.overdue { list.append(change(.overdue, nil, state.due?.description)) }
         return list
+    }
+
+    /// "Crime and Policing Bill, Lords committee".
+    private static func stage(_ state: LineState) -> String {
+        let house = state.house.map { "\($0.shortName) " } ?? ""
+        return "\(state.bill ?? "?"), \(house)\(state.stage?.phrase ?? "?")"
+    }
+
+    /// "on 2025-06-16, on time", "on 2025-07-01, 31 days late", "on 2025-06-16".
+    private static func delivery(_ state: LineState) -> String {
+        guard let on = state.deliveredOn else { return state.status.rawValue }
+        guard let days = state.lateDays else { return "on \(on)" }
+        return days == 0 ? "on \(on), on time" : "on \(on), \(days) \(days == 1 ? "day" : "days") late"
     }
 
     /// The comparison for people.
@@ -114,6 +162,11 @@ public struct AtDiff: Sendable, Hashable {
         case .announced: "announced: \(change.after ?? "")"
         case .removed: "no longer in the ledger"
         case .overdue: "fell overdue (due \(change.after ?? "?"))"
+        case .progress: "progress \(change.before ?? ""): \(change.after ?? "")"
+        case .delivered: "delivered \(change.after ?? "")"
+        case .replaced: "replaced by \(change.after ?? "–")"
+        case .responded: "response \(change.before ?? "none") → \(change.after ?? "none")"
+        case .stage: "bill stage \(change.before ?? "–") → \(change.after ?? "–")"
         default: "\(change.kind.rawValue) \(change.before ?? "–") → \(change.after ?? "–")"
         }
     }

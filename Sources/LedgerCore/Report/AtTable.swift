@@ -12,7 +12,8 @@ public enum AtTable {
             out.append("")
         }
         if result.departments.count > 1 {
-            out.append("All departments: pledged \(result.pledged.formatted), funded \(result.funded.formatted).")
+            let reannounced = result.reannounced > .zero ? " (of which \(result.reannounced.formatted) re-announced)" : ""
+            out.append("All departments: pledged \(result.pledged.formatted)\(reannounced), funded \(result.funded.formatted).")
         }
         while out.last == "" { out.removeLast() }
         return out.joined(separator: "\n") + "\n"
@@ -28,12 +29,16 @@ public enum AtTable {
         let counts = department.counts
         let title = department.name.map { "\($0) (\(department.department))" } ?? department.department
         var out = [title]
-        out.append(
-            "  Pledged \(department.pledged.formatted), funded \(department.funded.formatted). "
-                + "\(counts.lines) \(counts.lines == 1 ? "line" : "lines"): \(counts.active) active, "
-                + "\(counts.delivered) delivered, \(counts.withdrawn) withdrawn; "
-                + "\(counts.overdue) overdue, \(counts.slipped) slipped."
-        )
+        let reannounced = department.reannounced > .zero ? " (of which \(department.reannounced.formatted) re-announced)" : ""
+        var summary = "  Pledged \(department.pledged.formatted)\(reannounced), funded \(department.funded.formatted). "
+            + "\(counts.lines) \(counts.lines == 1 ? "line" : "lines"): \(counts.active) active, "
+            + "\(counts.delivered) delivered\(counts.late > 0 ? " (\(counts.late) late)" : ""), \(counts.withdrawn) withdrawn; "
+            + "\(counts.overdue) overdue, \(counts.slipped) slipped."
+        if counts.recommendations > 0 {
+            summary += " \(counts.recommendations) \(counts.recommendations == 1 ? "recommendation" : "recommendations"): "
+                + "\(counts.accepted) accepted, \(counts.rejected) rejected."
+        }
+        out.append(summary)
         out.append("")
         var table = TextTable([
             ("LINE", .left), ("PLEDGED", .right), ("FUNDED", .right), ("DUE", .left), ("STATUS", .left), ("WHAT", .left),
@@ -58,14 +63,32 @@ public enum AtTable {
     }
 
     private static func status(_ snapshot: LineSnapshot) -> String {
-        snapshot.overdue ? "OVERDUE" : snapshot.state.status.rawValue
+        if snapshot.overdue { return "OVERDUE" }
+        if snapshot.state.isLate { return "LATE" }
+        return snapshot.state.status.rawValue
     }
 
     private static func notes(_ snapshot: LineSnapshot) -> [String] {
         let state = snapshot.state
         var notes: [String] = []
+        if let days = state.lateDays, days > 0, state.status == .delivered {
+            notes.append("LATE \(days) \(days == 1 ? "day" : "days")")
+        }
+        if let replacement = state.replacedBy {
+            notes.append("replaced by \(replacement)")
+        }
+        if let response = state.response {
+            notes.append(response.phrase)
+        }
+        if let madeBy = state.madeBy, state.kind == .recommendation {
+            notes.append("from \(madeBy)")
+        }
         if let stage = state.stage {
-            notes.append("bill: \(state.bill ?? "?"), \(stage.rawValue)")
+            let house = state.house.map { "\($0.shortName) " } ?? ""
+            notes.append("bill: \(state.bill ?? "?"), \(house)\(stage.phrase)")
+        }
+        if state.money == .reannounced {
+            notes.append("re-announced")
         }
         if state.slips > 0 {
             notes.append("slipped \(state.slips)× (+\(state.slippedDays) days)")
