@@ -24,6 +24,9 @@ struct DiffCommand: ParsableCommand {
     @Option(help: "text (for people) or json.")
     var format: ReportFormat = .text
 
+    @Flag(help: "For people: the totals and how many changes of each kind, not the list.")
+    var summary = false
+
     func validate() throws {
         let first = try DateArguments.civilDate(from, name: "DATE1")
         let second = try DateArguments.civilDate(to, name: "DATE2")
@@ -39,7 +42,7 @@ struct DiffCommand: ParsableCommand {
         let after = try log.at(try DateArguments.civilDate(to, name: "DATE2"), department: department, knownAt: cutoff, knownAtText: knownAt)
         let diff = AtDiff(from: before, to: after, notes: try Self.progressNotes(after: before.at, through: after, cutoff: cutoff, log))
         switch format {
-        case .text: print(diff.render(), terminator: "")
+        case .text: print(summary ? diff.renderSummary() : diff.render(), terminator: "")
         case .json: print(CanonicalJSON.string(diff.json(), sortKeys: false))
         }
     }

@@ -157,6 +157,47 @@ public struct AtDiff: Sendable, Hashable {
         return out.joined(separator: "\n") + "\n"
     }
 
+    /// The comparison in a few lines: the totals, and how many changes of each kind.
+    public func renderSummary() -> String {
+        let known = to.knownAt.map { "as recorded by \($0)" } ?? "as known now"
+        var out = ["Changes from the end of \(from.at.longDescription) to the end of \(to.at.longDescription) (Europe/London), \(known)", ""]
+        out.append("Pledged \(from.pledged.formatted) → \(to.pledged.formatted), funded \(from.funded.formatted) → \(to.funded.formatted).")
+        let lines = Set(changes.map(\.line)).count
+        if changes.isEmpty {
+            out.append("Nothing changed.")
+            return out.joined(separator: "\n") + "\n"
+        }
+        out.append("\(changes.count) \(changes.count == 1 ? "change" : "changes") to \(lines) \(lines == 1 ? "line" : "lines"):")
+        var counts: [Change.Kind: Int] = [:]
+        for change in changes { counts[change.kind, default: 0] += 1 }
+        let late = changes.filter { $0.kind == .delivered && ($0.after?.hasSuffix(" late") ?? false) }.count
+        var parts: [String] = []
+        for kind in Change.Kind.allCases {
+            guard let count = counts[kind] else { continue }
+            let label: String = switch kind {
+            case .announced: "announced"
+            case .removed: "removed"
+            case .rescoped: "re-scoped"
+            case .retitled: "retitled"
+            case .redated: "re-dated"
+            case .slipped: "slipped"
+            case .funded: "funding changed"
+            case .stage: "bill stages moved"
+            case .responded: "responses"
+            case .progress: "progress notes"
+            case .delivered: late > 0 ? "delivered (\(late) late)" : "delivered"
+            case .withdrawn: "withdrawn"
+            case .replaced: "replaced by another line"
+            case .reopened: "reopened"
+            case .overdue: "fell overdue"
+            case .money: "money re-described"
+            }
+            parts.append("\(count) \(label)")
+        }
+        out.append("  " + parts.joined(separator: ", ") + ".")
+        return out.joined(separator: "\n") + "\n"
+    }
+
     private func describe(_ change: Change) -> String {
         switch change.kind {
         case .announced: "announced: \(change.after ?? "")"
