@@ -36,16 +36,6 @@ struct EmbeddedLedger: LedgerBackend {
         }
     }
 
-    /// Runs `body`, turning the daemon's refusal into a failure said as `code: message`.
-    static func plainly<Value>(_ body: () throws(ClientError) -> Value) throws -> Value {
-        do {
-            return try body()
-        } catch {
-            guard let refusal = error.refusal else { throw error }
-            throw CommandFailure(refusal.description)
-        }
-    }
-
     func history(of line: String) throws -> [HistoryEntry] { try log.history(of: line) }
 
     func export(fromSeq: UInt64, _ body: ([UInt8]) throws -> Void) throws { try log.export(fromSeq: fromSeq, body) }

@@ -18,10 +18,8 @@ swift build -c release --product ledgerd
 swift build -c release --product ledger-stress
 bin="$(swift build -c release --show-bin-path)"
 
-# The figure after "LABEL" (e.g. "p99 ") on the line starting with PREFIX.
-figure() { grep -E "^(PASS|FAIL|INFO) $2" "$1" | sed -E "s/.*$3([0-9.]+) .*/\1/" | head -1; }
-# The median of the numbers given.
-median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+# figure FILE PREFIX LABEL, and median NUMBERS...
+source Tests/Reliability/figures.sh
 
 status=0
 failed=0

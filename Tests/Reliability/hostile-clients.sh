@@ -18,10 +18,8 @@ bin="$(swift build -c release --show-bin-path)"
 # 1000 idle connections need more descriptors than the usual soft limit of 1024.
 ulimit -n "$(ulimit -Hn)"
 
-# The figure after "LABEL" (e.g. "p99 ") on the line starting with PREFIX.
-figure() { grep -E "^(PASS|FAIL|INFO) $2" "$1" | sed -E "s/.*$3([0-9.]+) .*/\1/" | head -1; }
-# The median of the numbers given.
-median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+# figure FILE PREFIX LABEL, and median NUMBERS...
+source Tests/Reliability/figures.sh
 
 status=0
 failed=0
