@@ -49,7 +49,7 @@ struct AtCommand: ParsableCommand {
 enum DateArguments {
     static func civilDate(_ text: String, name: String) throws -> CivilDate {
         guard let date = CivilDate(iso: text) else {
-            throw ArgumentParser.ValidationError("\(name) \"\(text)\" is not a date written YYYY-MM-DD")
+            throw ArgumentParser.ValidationError("\(name) \"\(TerminalText.escaped(text))\" is not a date written YYYY-MM-DD")
         }
         return date
     }
@@ -57,7 +57,7 @@ enum DateArguments {
     /// An RFC 3339 time, or a civil date meaning the last millisecond of that day in London.
     static func instant(_ text: String, name: String) throws -> Timestamp {
         guard let time = Timestamp(cutoff: text) else {
-            throw ArgumentParser.ValidationError("\(name) \"\(text)\" is neither an RFC 3339 time (2025-04-15T09:30:00Z) nor a date (2025-04-15)")
+            throw ArgumentParser.ValidationError("\(name) \"\(TerminalText.escaped(text))\" is neither an RFC 3339 time (2025-04-15T09:30:00Z) nor a date (2025-04-15)")
         }
         return time
     }

@@ -88,7 +88,7 @@ public struct AtDiff: Sendable, Hashable {
         return list
     }
 
-    /// The comparison for people.
+    /// The comparison for people, any control character in a title shown escaped.
     public func render() -> String {
         let known = to.knownAt.map { "as recorded by \($0)" } ?? "as known now"
         var out = ["Changes from the end of \(from.at.longDescription) to the end of \(to.at.longDescription) (Europe/London), \(known)", ""]
@@ -106,7 +106,7 @@ public struct AtDiff: Sendable, Hashable {
             }
             out.append("  \(change.line): \(describe(change))")
         }
-        return out.joined(separator: "\n") + "\n"
+        return out.map(TerminalText.escaped).joined(separator: "\n") + "\n"
     }
 
     private func describe(_ change: Change) -> String {

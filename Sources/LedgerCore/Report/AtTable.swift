@@ -1,5 +1,6 @@
 /// The `at` result for people: a header stating the cut-off, each department with its totals,
-/// and its lines as a tree (children under their parent) with money in pounds.
+/// and its lines as a tree (children under their parent) with money in pounds. Any control
+/// character the ledger holds is shown escaped (`TerminalText.escaped`).
 public enum AtTable {
     /// The whole report, with a trailing newline.
     public static func render(_ result: AtResult) -> String {
@@ -15,7 +16,7 @@ public enum AtTable {
             out.append("All departments: pledged \(result.pledged.formatted), funded \(result.funded.formatted).")
         }
         while out.last == "" { out.removeLast() }
-        return out.joined(separator: "\n") + "\n"
+        return out.map(TerminalText.escaped).joined(separator: "\n") + "\n"
     }
 
     /// "Commitments at the end of 15 April 2025 (Europe/London), as known now".

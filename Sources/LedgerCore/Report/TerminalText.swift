@@ -45,8 +45,11 @@ public enum TerminalText {
     /// its lines, a tab read as a space, and every other control character escaped.
     public static func paragraphs(_ text: String) -> [String] {
         guard containsControl(text) else { return [text] }
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        return lines.map { escaped(String($0).replacingTabs()) }
+        // By scalars, so that the line feed of a CR LF ends a line too (its CR is escaped).
+        let lines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false)
+        return lines.map { line in
+            escaped(String(String.UnicodeScalarView(line.map { $0 == "\t" ? " " : $0 })))
+        }
     }
 
     // MARK: Width
@@ -162,11 +165,5 @@ public enum TerminalText {
         }
         if lineHasWord || lines.isEmpty { lines.append(line) }
         return lines
-    }
-}
-
-extension String {
-    fileprivate func replacingTabs() -> String {
-        String(String.UnicodeScalarView(unicodeScalars.map { $0 == "\t" ? " " : $0 }))
     }
 }

@@ -1,4 +1,5 @@
-/// Columns of text aligned for a terminal: numbers to the right, words to the left.
+/// Columns of text aligned for a terminal: numbers to the right, words to the left. Cells are
+/// measured in terminal columns, their control characters escaped.
 struct TextTable {
     enum Alignment { case left, right }
 
@@ -9,14 +10,14 @@ struct TextTable {
         self.columns = columns.map { (title: $0.0, alignment: $0.1) }
     }
 
-    mutating func add(_ row: [String]) { rows.append(row) }
+    mutating func add(_ row: [String]) { rows.append(row.map(TerminalText.escaped)) }
 
     /// The table, each line starting with `indent`; the last column is never padded.
     func render(indent: String) -> [String] {
-        var widths = columns.map { $0.title.count }
+        var widths = columns.map { TerminalText.width($0.title) }
         for row in rows {
             for (index, cell) in row.enumerated() where index < widths.count {
-                widths[index] = max(widths[index], cell.count)
+                widths[index] = max(widths[index], TerminalText.width(cell))
             }
         }
         let lines = [columns.map(\.title)] + rows
@@ -24,7 +25,7 @@ struct TextTable {
             var parts: [String] = []
             for (index, cell) in cells.enumerated() {
                 let isLast = index == cells.count - 1
-                let padding = String(repeating: " ", count: max(0, widths[index] - cell.count))
+                let padding = String(repeating: " ", count: max(0, widths[index] - TerminalText.width(cell)))
                 switch columns[index].alignment {
                 case .right: parts.append(padding + cell)
                 case .left: parts.append(isLast ? cell : cell + padding)
