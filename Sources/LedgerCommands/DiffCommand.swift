@@ -6,7 +6,11 @@ import LedgerStore
 struct DiffCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "diff",
-        abstract: "Show what changed between the ends of two dates: lines announced, re-scoped, funded, slipped, delivered, withdrawn."
+        abstract: "Show what changed between the ends of two dates: lines announced, re-scoped, funded, slipped, delivered, withdrawn.",
+        discussion: """
+            On a terminal each change is cut with … to fit its width ($COLUMNS overrides it); --wide prints \
+            them in full, --width N fits them to N columns anywhere.
+            """
     )
 
     @Argument(help: ArgumentHelp("The earlier date, YYYY-MM-DD.", valueName: "date1"))
@@ -24,6 +28,8 @@ struct DiffCommand: ParsableCommand {
     @Option(help: "text (for people) or json.")
     var format: ReportFormat = .text
 
+    @OptionGroup var layout: WidthOptions
+
     func validate() throws {
         let first = try DateArguments.civilDate(from, name: "DATE1")
         let second = try DateArguments.civilDate(to, name: "DATE2")
@@ -39,7 +45,7 @@ struct DiffCommand: ParsableCommand {
         let after = try log.at(try DateArguments.civilDate(to, name: "DATE2"), department: department, knownAt: cutoff, knownAtText: knownAt)
         let diff = AtDiff(from: before, to: after)
         switch format {
-        case .text: print(diff.render(), terminator: "")
+        case .text: print(diff.render(width: layout.columns), terminator: "")
         case .json: print(CanonicalJSON.string(diff.json(), sortKeys: false))
         }
     }

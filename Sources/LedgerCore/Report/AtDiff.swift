@@ -88,11 +88,24 @@ public struct AtDiff: Sendable, Hashable {
         return list
     }
 
-    /// The comparison for people, any control character in a title shown escaped.
-    public func render() -> String {
+    /// The comparison for people, any control character in a title shown escaped. Given a
+    /// `width` (a terminal's), the sentences are wrapped at spaces and each change is cut to
+    /// fit with `…`, one change a line; without one, everything is printed in full.
+    public func render(width: Int? = nil) -> String {
+        func prose(_ text: String) -> [String] {
+            let shown = TerminalText.escaped(text)
+            guard let width else { return [shown] }
+            return TerminalText.wrapped(shown, toWidth: width)
+        }
+        func line(_ text: String) -> String {
+            let shown = TerminalText.escaped(text)
+            guard let width else { return shown }
+            return TerminalText.truncated(shown, toWidth: width)
+        }
         let known = to.knownAt.map { "as recorded by \($0)" } ?? "as known now"
-        var out = ["Changes from the end of \(from.at.longDescription) to the end of \(to.at.longDescription) (Europe/London), \(known)", ""]
-        out.append("Pledged \(from.pledged.formatted) → \(to.pledged.formatted), funded \(from.funded.formatted) → \(to.funded.formatted).")
+        var out = prose("Changes from the end of \(from.at.longDescription) to the end of \(to.at.longDescription) (Europe/London), \(known)")
+        out.append("")
+        out += prose("Pledged \(from.pledged.formatted) → \(to.pledged.formatted), funded \(from.funded.formatted) → \(to.funded.formatted).")
         if changes.isEmpty {
             out.append("")
             out.append("Nothing changed.")
@@ -102,11 +115,11 @@ public struct AtDiff: Sendable, Hashable {
             if change.department != department {
                 department = change.department
                 out.append("")
-                out.append(department)
+                out.append(line(department))
             }
-            out.append("  \(change.line): \(describe(change))")
+            out.append(line("  \(change.line): \(describe(change))"))
         }
-        return out.map(TerminalText.escaped).joined(separator: "\n") + "\n"
+        return out.joined(separator: "\n") + "\n"
     }
 
     private func describe(_ change: Change) -> String {

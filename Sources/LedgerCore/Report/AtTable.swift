@@ -3,17 +3,26 @@
 /// character the ledger holds is shown escaped (`TerminalText.escaped`).
 public enum AtTable {
     /// The whole report, with a trailing newline.
-    public static func render(_ result: AtResult) -> String {
-        var out: [String] = [header(result), ""]
+    ///
+    /// Given a `width` (a terminal's), no line is wider: sentences are wrapped at spaces, and
+    /// each table keeps its columns whole but for the last, WHAT, cut to fit with `…`, so a row
+    /// is never broken. Without one, every text is printed in full.
+    public static func render(_ result: AtResult, width: Int? = nil) -> String {
+        func prose(_ text: String, indent: String = "") -> [String] {
+            let shown = TerminalText.escaped(text)
+            guard let width else { return [indent + shown] }
+            return TerminalText.wrapped(shown, toWidth: width, lead: indent, continuation: indent)
+        }
+        var out: [String] = prose(header(result)) + [""]
         if result.departments.isEmpty {
-            out.append("No commitment had been announced by then.")
+            out += prose("No commitment had been announced by then.")
         }
         for department in result.departments {
-            out += render(department, on: result.at)
+            out += render(department, on: result.at, width: width, prose: prose)
             out.append("")
         }
         if result.departments.count > 1 {
-            out.append("All departments: pledged \(result.pledged.formatted), funded \(result.funded.formatted).")
+            out += prose("All departments: pledged \(result.pledged.formatted), funded \(result.funded.formatted).")
         }
         while out.last == "" { out.removeLast() }
         return out.map(TerminalText.escaped).joined(separator: "\n") + "\n"
@@ -25,15 +34,18 @@ public enum AtTable {
         return "Commitments at the end of \(result.at.longDescription) (Europe/London), \(known)"
     }
 
-    private static func render(_ department: DepartmentState, on date: CivilDate) -> [String] {
+    private static func render(
+        _ department: DepartmentState, on date: CivilDate, width: Int?, prose: (String, String) -> [String]
+    ) -> [String] {
         let counts = department.counts
         let title = department.name.map { "\($0) (\(department.department))" } ?? department.department
-        var out = [title]
-        out.append(
-            "  Pledged \(department.pledged.formatted), funded \(department.funded.formatted). "
+        var out = prose(title, "")
+        out += prose(
+            "Pledged \(department.pledged.formatted), funded \(department.funded.formatted). "
                 + "\(counts.lines) \(counts.lines == 1 ? "line" : "lines"): \(counts.active) active, "
                 + "\(counts.delivered) delivered, \(counts.withdrawn) withdrawn; "
-                + "\(counts.overdue) overdue, \(counts.slipped) slipped."
+                + "\(counts.overdue) overdue, \(counts.slipped) slipped.",
+            "  "
         )
         out.append("")
         var table = TextTable([
@@ -50,7 +62,7 @@ public enum AtTable {
                 ([state.title] + notes(snapshot)).joined(separator: " · "),
             ])
         }
-        out += table.render(indent: "  ")
+        out += table.render(indent: "  ", width: width)
         return out
     }
 
