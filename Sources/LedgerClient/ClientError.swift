@@ -1,3 +1,4 @@
+import LedgerCore
 import LedgerProtocol
 
 /// Why a request to the daemon failed.
@@ -15,8 +16,12 @@ public enum ClientError: Error, Sendable, CustomStringConvertible {
         return nil
     }
 
-    /// One line for people.
+    /// One line for people, any control character in what the daemon said shown escaped.
     public var description: String {
+        TerminalText.escaped(plainDescription)
+    }
+
+    private var plainDescription: String {
         switch self {
         case .unreachable(let path, let reason):
             "cannot reach ledgerd at \(path) (\(reason))"

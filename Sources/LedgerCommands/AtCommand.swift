@@ -10,6 +10,11 @@ struct AtCommand: ParsableCommand {
         discussion: """
             DATE is a civil date (YYYY-MM-DD) in Europe/London; the state is taken at the end of that day \
             from everything the ledger knows now, or with --known-at only from what it had recorded by then.
+
+            On a terminal the table fits its width ($COLUMNS, when set, overrides the width the terminal \
+            reports): every column is kept whole but WHAT, which is cut with … rather than a row being broken. \
+            --wide prints the full text, as when the output goes to a file or a pipe; --width N fits it to N \
+            columns anywhere.
             """
     )
 
@@ -28,6 +33,8 @@ struct AtCommand: ParsableCommand {
     @Option(help: "table (for people), json or csv.")
     var format: OutputFormat = .table
 
+    @OptionGroup var layout: WidthOptions
+
     @OptionGroup var store: StoreOptions
 
     func run() throws {
@@ -35,7 +42,7 @@ struct AtCommand: ParsableCommand {
         let cutoff = try knownAt.map { try DateArguments.instant($0, name: "--known-at") }
         let result = try store.reader().at(day, department: department, knownAt: cutoff, knownAtText: knownAt)
         switch format {
-        case .table: print(AtTable.render(result), terminator: "")
+        case .table: print(AtTable.render(result, width: layout.columns), terminator: "")
         case .json:
             var bytes: [UInt8] = []
             AtJSON.encode(result, into: &bytes)
@@ -49,7 +56,7 @@ struct AtCommand: ParsableCommand {
 enum DateArguments {
     static func civilDate(_ text: String, name: String) throws -> CivilDate {
         guard let date = CivilDate(iso: text) else {
-            throw ArgumentParser.ValidationError("\(name) \"\(text)\" is not a date written YYYY-MM-DD")
+            throw ArgumentParser.ValidationError("\(name) \"\(TerminalText.escaped(text))\" is not a date written YYYY-MM-DD")
         }
         return date
     }
@@ -57,7 +64,7 @@ enum DateArguments {
     /// An RFC 3339 time, or a civil date meaning the last millisecond of that day in London.
     static func instant(_ text: String, name: String) throws -> Timestamp {
         guard let time = Timestamp(cutoff: text) else {
-            throw ArgumentParser.ValidationError("\(name) \"\(text)\" is neither an RFC 3339 time (2025-04-15T09:30:00Z) nor a date (2025-04-15)")
+            throw ArgumentParser.ValidationError("\(name) \"\(TerminalText.escaped(text))\" is neither an RFC 3339 time (2025-04-15T09:30:00Z) nor a date (2025-04-15)")
         }
         return time
     }

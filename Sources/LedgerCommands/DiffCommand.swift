@@ -6,7 +6,11 @@ import LedgerStore
 struct DiffCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "diff",
-        abstract: "Show what changed between the ends of two dates: lines announced, re-scoped, funded, slipped, bill stages, responses, progress, delivered (on time or late), withdrawn or replaced."
+        abstract: "Show what changed between the ends of two dates: lines announced, re-scoped, funded, slipped, bill stages, responses, progress, delivered (on time or late), withdrawn or replaced.",
+        discussion: """
+            On a terminal each change is cut with … to fit its width ($COLUMNS overrides it); --wide prints \
+            them in full, --width N fits them to N columns anywhere.
+            """
     )
 
     @Argument(help: ArgumentHelp("The earlier date, YYYY-MM-DD.", valueName: "date1"))
@@ -26,6 +30,7 @@ struct DiffCommand: ParsableCommand {
 
     @Flag(help: "For people: the totals and how many changes of each kind, not the list.")
     var summary = false
+    @OptionGroup var layout: WidthOptions
 
     func validate() throws {
         let first = try DateArguments.civilDate(from, name: "DATE1")
@@ -42,7 +47,7 @@ struct DiffCommand: ParsableCommand {
         let after = try log.at(try DateArguments.civilDate(to, name: "DATE2"), department: department, knownAt: cutoff, knownAtText: knownAt)
         let diff = AtDiff(from: before, to: after, notes: try Self.progressNotes(after: before.at, through: after, cutoff: cutoff, log))
         switch format {
-        case .text: print(summary ? diff.renderSummary() : diff.render(), terminator: "")
+        case .text: print(summary ? diff.renderSummary(width: layout.columns) : diff.render(width: layout.columns), terminator: "")
         case .json: print(CanonicalJSON.string(diff.json(), sortKeys: false))
         }
     }

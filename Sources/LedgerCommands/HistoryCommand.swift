@@ -6,7 +6,11 @@ import LedgerStore
 struct HistoryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "history",
-        abstract: "List every event of a line, in date order, each with its source and quote."
+        abstract: "List every event of a line, in date order, each with its source and quote.",
+        discussion: """
+            On a terminal long lines are wrapped at its width ($COLUMNS overrides it), web addresses left whole; \
+            --wide prints each on one line, --width N wraps at N columns anywhere.
+            """
     )
 
     @Argument(help: ArgumentHelp("The line's slug.", valueName: "line"))
@@ -14,6 +18,8 @@ struct HistoryCommand: ParsableCommand {
 
     @Option(help: "text (for people) or json (one stored event per line, with retracted_by).")
     var format: ReportFormat = .text
+
+    @OptionGroup var layout: WidthOptions
 
     @OptionGroup var store: StoreOptions
 
@@ -25,7 +31,7 @@ struct HistoryCommand: ParsableCommand {
         case .json:
             for entry in entries { print(CanonicalJSON.string(entry.json)) }
         case .text:
-            print(HistoryText.render(line: line, entries), terminator: "")
+            print(HistoryText.render(line: line, entries, width: layout.columns), terminator: "")
         }
     }
 }

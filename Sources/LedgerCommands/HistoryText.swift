@@ -3,29 +3,45 @@ import LedgerStore
 
 /// A line's history for people, and as JSON.
 enum HistoryText {
-    static func render(line: String, _ entries: [HistoryEntry]) -> String {
+    /// The history for people. Every text is escaped (`TerminalText`): a line feed in a note,
+    /// reason or quote starts an indented line of its own and a tab reads as a space. Given a
+    /// `width`, each line is wrapped at spaces to fit it, its continuations indented; a web
+    /// address is never cut.
+    static func render(line: String, _ entries: [HistoryEntry], width: Int? = nil) -> String {
         var out: [String] = []
+        func add(_ lead: String, _ text: String, continuation: String, breakingLongWords: Bool = true) {
+            for (index, piece) in TerminalText.paragraphs(text).enumerated() where index == 0 || !piece.isEmpty {
+                let start = index == 0 ? lead : continuation
+                if let width {
+                    out += TerminalText.wrapped(
+                        piece, toWidth: width, lead: start, continuation: continuation, breakingLongWords: breakingLongWords
+                    )
+                } else {
+                    out.append(start + piece)
+                }
+            }
+        }
         let title = entries.lazy.compactMap { entry -> String? in
             if case .announced(let announcement) = entry.stored.event.body { return announcement.title }
             return nil
         }.first
-        out.append(title.map { "\(line): \($0)" } ?? line)
+        add("", title.map { "\(line): \($0)" } ?? line, continuation: "    ")
         for entry in entries {
             let stored = entry.stored
             let event = stored.event
             out.append("")
             var heading = "\(event.effective)  \(event.type.rawValue)  \(describe(event.body))"
             if let retractedBy = entry.retractedBy { heading += "  [retracted by \(retractedBy)]" }
-            out.append(heading)
-            out.append("    seq \(stored.seq), recorded \(stored.recorded.rfc3339), id \(event.id)")
-            if let note = note(event.body) { out.append("    note: \(note)") }
+            add("", heading, continuation: "            ")
+            add("    ", "seq \(stored.seq), recorded \(stored.recorded.rfc3339), id \(event.id)", continuation: "      ")
+            if let note = note(event.body) { add("    ", "note: \(note)", continuation: "          ") }
             let source = event.source
-            var cited = "    source: \(source.title)"
+            var cited = "source: \(source.title)"
             if let publisher = source.publisher { cited += ", \(publisher)" }
             if let published = source.published { cited += ", \(published)" }
-            out.append(cited)
-            if let url = source.url { out.append("    \(url)") }
-            if let quote = source.quote { out.append("    “\(quote)”") }
+            add("    ", cited, continuation: "            ")
+            if let url = source.url { add("    ", url, continuation: "    ", breakingLongWords: false) }
+            if let quote = source.quote { add("    ", "“\(quote)”", continuation: "     ") }
         }
         return out.joined(separator: "\n") + "\n"
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import LedgerClient
+import LedgerCore
 import LedgerStore
 
 #if canImport(Glibc)
@@ -72,8 +73,9 @@ struct StoreOptions: ParsableArguments {
     }
 }
 
-/// A failure to report in one line, with exit status 1.
+/// A failure to report in one line, with exit status 1; any control character in what it
+/// echoes (a field, a daemon's message) is shown escaped.
 struct CommandFailure: Error, CustomStringConvertible {
     let description: String
-    init(_ description: String) { self.description = description }
+    init(_ description: String) { self.description = TerminalText.escaped(description) }
 }

@@ -37,10 +37,10 @@ struct TailCommand: ParsableCommand {
         var object = event
         object["hash"] = nil
         guard let stored = try? StoredEventDecoder.decode(.object(event)).stored else {
-            return CanonicalJSON.string(.object(event))
+            return TerminalText.escaped(CanonicalJSON.string(.object(event)))
         }
         let e = stored.event
-        return "#\(stored.seq) \(e.effective) \(e.line) \(e.type.rawValue) \(HistoryText.describe(e.body))"
+        return TerminalText.escaped("#\(stored.seq) \(e.effective) \(e.line) \(e.type.rawValue) \(HistoryText.describe(e.body))")
     }
 }
 

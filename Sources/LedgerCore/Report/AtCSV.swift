@@ -28,8 +28,11 @@ public enum AtCSV {
         return rows.map { $0.map(field).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
     }
 
-    /// One field, quoted when it holds a comma, quote or line break.
+    /// One field, quoted when it holds a comma, quote or line break. Any other control
+    /// character (one an older ledger may hold) is escaped as `TerminalText` does, so that a
+    /// file printed to a terminal cannot drive it; line feeds and tabs are kept.
     static func field(_ text: String) -> String {
+        let text = TerminalText.containsControl(text) ? escapingControls(text) : text
         guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
         var quoted = "\""
         for character in text {
@@ -37,5 +40,18 @@ public enum AtCSV {
             if character == "\"" { quoted.append("\"") }
         }
         return quoted + "\""
+    }
+
+    /// The text with its control characters escaped but for line feeds and tabs.
+    private static func escapingControls(_ text: String) -> String {
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if scalar == "\n" || scalar == "\t" {
+                out.append(scalar)
+            } else {
+                out.append(contentsOf: TerminalText.escaped(String(scalar)).unicodeScalars)
+            }
+        }
+        return String(out)
     }
 }

@@ -136,11 +136,24 @@ public struct AtDiff: Sendable, Hashable {
         return days == 0 ? "on \(on), on time" : "on \(on), \(days) \(days == 1 ? "day" : "days") late"
     }
 
-    /// The comparison for people.
-    public func render() -> String {
+    /// The comparison for people, any control character in a title shown escaped. Given a
+    /// `width` (a terminal's), the sentences are wrapped at spaces and each change is cut to
+    /// fit with `…`, one change a line; without one, everything is printed in full.
+    public func render(width: Int? = nil) -> String {
+        func prose(_ text: String) -> [String] {
+            let shown = TerminalText.escaped(text)
+            guard let width else { return [shown] }
+            return TerminalText.wrapped(shown, toWidth: width)
+        }
+        func line(_ text: String) -> String {
+            let shown = TerminalText.escaped(text)
+            guard let width else { return shown }
+            return TerminalText.truncated(shown, toWidth: width)
+        }
         let known = to.knownAt.map { "as recorded by \($0)" } ?? "as known now"
-        var out = ["Changes from the end of \(from.at.longDescription) to the end of \(to.at.longDescription) (Europe/London), \(known)", ""]
-        out.append("Pledged \(from.pledged.formatted) → \(to.pledged.formatted), funded \(from.funded.formatted) → \(to.funded.formatted).")
+        var out = prose("Changes from the end of \(from.at.longDescription) to the end of \(to.at.longDescription) (Europe/London), \(known)")
+        out.append("")
+        out += prose("Pledged \(from.pledged.formatted) → \(to.pledged.formatted), funded \(from.funded.formatted) → \(to.funded.formatted).")
         if changes.isEmpty {
             out.append("")
             out.append("Nothing changed.")
@@ -150,24 +163,30 @@ public struct AtDiff: Sendable, Hashable {
             if change.department != department {
                 department = change.department
                 out.append("")
-                out.append(department)
+                out.append(line(department))
             }
-            out.append("  \(change.line): \(describe(change))")
+            out.append(line("  \(change.line): \(describe(change))"))
         }
         return out.joined(separator: "\n") + "\n"
     }
 
     /// The comparison in a few lines: the totals, and how many changes of each kind.
-    public func renderSummary() -> String {
+    /// Given a `width` (a terminal's), the sentences are wrapped at spaces to fit it.
+    public func renderSummary(width: Int? = nil) -> String {
+        func prose(_ text: String, indent: String = "") -> [String] {
+            guard let width else { return [indent + text] }
+            return TerminalText.wrapped(text, toWidth: width, lead: indent, continuation: indent)
+        }
         let known = to.knownAt.map { "as recorded by \($0)" } ?? "as known now"
-        var out = ["Changes from the end of \(from.at.longDescription) to the end of \(to.at.longDescription) (Europe/London), \(known)", ""]
-        out.append("Pledged \(from.pledged.formatted) → \(to.pledged.formatted), funded \(from.funded.formatted) → \(to.funded.formatted).")
+        var out = prose("Changes from the end of \(from.at.longDescription) to the end of \(to.at.longDescription) (Europe/London), \(known)")
+        out.append("")
+        out += prose("Pledged \(from.pledged.formatted) → \(to.pledged.formatted), funded \(from.funded.formatted) → \(to.funded.formatted).")
         let lines = Set(changes.map(\.line)).count
         if changes.isEmpty {
             out.append("Nothing changed.")
             return out.joined(separator: "\n") + "\n"
         }
-        out.append("\(changes.count) \(changes.count == 1 ? "change" : "changes") to \(lines) \(lines == 1 ? "line" : "lines"):")
+        out += prose("\(changes.count) \(changes.count == 1 ? "change" : "changes") to \(lines) \(lines == 1 ? "line" : "lines"):")
         var counts: [Change.Kind: Int] = [:]
         for change in changes { counts[change.kind, default: 0] += 1 }
         let late = changes.filter { $0.kind == .delivered && ($0.after?.hasSuffix(" late") ?? false) }.count
@@ -194,7 +213,7 @@ public struct AtDiff: Sendable, Hashable {
             }
             parts.append("\(count) \(label)")
         }
-        out.append("  " + parts.joined(separator: ", ") + ".")
+        out += prose(parts.joined(separator: ", ") + ".", indent: "  ")
         return out.joined(separator: "\n") + "\n"
     }
 

@@ -1,22 +1,32 @@
 /// The `at` result for people: a header stating the cut-off, each department with its totals,
-/// and its lines as a tree (children under their parent) with money in pounds.
+/// and its lines as a tree (children under their parent) with money in pounds. Any control
+/// character the ledger holds is shown escaped (`TerminalText.escaped`).
 public enum AtTable {
     /// The whole report, with a trailing newline.
-    public static func render(_ result: AtResult) -> String {
-        var out: [String] = [header(result), ""]
+    ///
+    /// Given a `width` (a terminal's), no line is wider: sentences are wrapped at spaces, and
+    /// each table keeps its columns whole but for the last, WHAT, cut to fit with `…`, so a row
+    /// is never broken. Without one, every text is printed in full.
+    public static func render(_ result: AtResult, width: Int? = nil) -> String {
+        func prose(_ text: String, indent: String = "") -> [String] {
+            let shown = TerminalText.escaped(text)
+            guard let width else { return [indent + shown] }
+            return TerminalText.wrapped(shown, toWidth: width, lead: indent, continuation: indent)
+        }
+        var out: [String] = prose(header(result)) + [""]
         if result.departments.isEmpty {
-            out.append("No commitment had been announced by then.")
+            out += prose("No commitment had been announced by then.")
         }
         for department in result.departments {
-            out += render(department, on: result.at)
+            out += render(department, on: result.at, width: width, prose: prose)
             out.append("")
         }
         if result.departments.count > 1 {
             let reannounced = result.reannounced > .zero ? " (of which \(result.reannounced.formatted) re-announced)" : ""
-            out.append("All departments: pledged \(result.pledged.formatted)\(reannounced), funded \(result.funded.formatted).")
+            out += prose("All departments: pledged \(result.pledged.formatted)\(reannounced), funded \(result.funded.formatted).")
         }
         while out.last == "" { out.removeLast() }
-        return out.joined(separator: "\n") + "\n"
+        return out.map(TerminalText.escaped).joined(separator: "\n") + "\n"
     }
 
     /// "Commitments at the end of 15 April 2025 (Europe/London), as known now".
@@ -25,12 +35,14 @@ public enum AtTable {
         return "Commitments at the end of \(result.at.longDescription) (Europe/London), \(known)"
     }
 
-    private static func render(_ department: DepartmentState, on date: CivilDate) -> [String] {
+    private static func render(
+        _ department: DepartmentState, on date: CivilDate, width: Int?, prose: (String, String) -> [String]
+    ) -> [String] {
         let counts = department.counts
         let title = department.name.map { "\($0) (\(department.department))" } ?? department.department
-        var out = [title]
+        var out = prose(title, "")
         let reannounced = department.reannounced > .zero ? " (of which \(department.reannounced.formatted) re-announced)" : ""
-        var summary = "  Pledged \(department.pledged.formatted)\(reannounced), funded \(department.funded.formatted). "
+        var summary = "Pledged \(department.pledged.formatted)\(reannounced), funded \(department.funded.formatted). "
             + "\(counts.lines) \(counts.lines == 1 ? "line" : "lines"): \(counts.active) active, "
             + "\(counts.delivered) delivered\(counts.late > 0 ? " (\(counts.late) late)" : ""), \(counts.withdrawn) withdrawn; "
             + "\(counts.overdue) overdue, \(counts.slipped) slipped."
@@ -38,7 +50,7 @@ public enum AtTable {
             summary += " \(counts.recommendations) \(counts.recommendations == 1 ? "recommendation" : "recommendations"): "
                 + "\(counts.accepted) accepted, \(counts.rejected) rejected."
         }
-        out.append(summary)
+        out += prose(summary, "  ")
         out.append("")
         var table = TextTable([
             ("LINE", .left), ("PLEDGED", .right), ("FUNDED", .right), ("DUE", .left), ("STATUS", .left), ("WHAT", .left),
@@ -54,7 +66,7 @@ public enum AtTable {
                 ([state.title] + notes(snapshot)).joined(separator: " · "),
             ])
         }
-        out += table.render(indent: "  ")
+        out += table.render(indent: "  ", width: width)
         return out
     }
 

@@ -5,6 +5,10 @@ import Crypto
 public struct EventDecoder: Sendable {
     /// Effective dates after this day are refused; nil accepts any date (for stored events).
     public var today: CivilDate?
+    /// Whether a control character in any string is refused (`ControlCharacterRule`): by default
+    /// for input events (those decoded with a `today`), not for stored ones, which an older
+    /// ledger may have written with them and which are read as they are.
+    public var refusesControlCharacters: Bool
 
     /// The longest `note` of a `responded` or `progress` event, in characters.
     public static let maximumNote = 2000
@@ -12,9 +16,10 @@ public struct EventDecoder: Sendable {
     /// The fields the ledger assigns, refused on input.
     public static let assignedFields: Set<String> = ["seq", "recorded", "hash"]
 
-    /// A decoder refusing effective dates after `today`.
-    public init(today: CivilDate?) {
+    /// A decoder refusing effective dates after `today`, and control characters unless told.
+    public init(today: CivilDate?, refusingControlCharacters: Bool? = nil) {
         self.today = today
+        self.refusesControlCharacters = refusingControlCharacters ?? (today != nil)
     }
 
     /// Decodes an input event; its id is the given one or derived from its canonical bytes.
@@ -25,6 +30,7 @@ public struct EventDecoder: Sendable {
         var reader = FieldReader(object)
         let event = try decodeFields(&reader)
         try reader.rejectUnknown(assigned: Self.assignedFields)
+        if refusesControlCharacters { try ControlCharacterRule.check(object) }
         return event
     }
 
@@ -34,6 +40,7 @@ public struct EventDecoder: Sendable {
         var reader = FieldReader(object)
         let event = try decodeFields(&reader, canonicalInput: canonicalInput)
         try reader.rejectUnknown(assigned: Self.assignedFields)
+        if refusesControlCharacters { try ControlCharacterRule.check(object) }
         return event
     }
 

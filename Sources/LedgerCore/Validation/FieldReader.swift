@@ -212,8 +212,9 @@ struct FieldReader {
         ValidationError(.wrongType, field: fieldPath(name), "\(fieldPath(name)) must be \(expected), not \(value.typeName)")
     }
 
+    /// The text in quotes for a message, cut at 80 characters, its control characters escaped.
     static func quoted(_ text: String) -> String {
         let shown = text.unicodeScalars.count > 80 ? String(text.unicodeScalars.prefix(80)) + "…" : text
-        return "\"\(shown)\""
+        return "\"\(TerminalText.escaped(shown))\""
     }
 }

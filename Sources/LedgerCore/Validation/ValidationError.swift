@@ -22,6 +22,7 @@ public struct ValidationError: Error, Sendable, Hashable, CustomStringConvertibl
         case fractionalAmount = "fractional_amount"
         case amountTooLarge = "amount_too_large"
         case emptyAmendment = "empty_amendment"
+        case controlCharacter = "control_character"
         // The event against the ledger.
         case unknownLine = "unknown_line"
         case beforeAnnouncement = "before_announcement"
