@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The quick start: installs what is missing, builds, starts ledgerd on a scratch socket and
-# state directory, appends the bundled example ledger through the socket, shows the state of
-# every commitment at the end of 15 April 2025, and stops the daemon.
+# state directory, appends the bundled record through the socket (every file of
+# deploy/examples, in the order of their names), shows the Home Office's funding lines at the
+# end of 15 April 2025, then in a few lines how much changed by mid-2026, and stops the daemon.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash deploy/packages.sh
@@ -17,10 +18,17 @@ daemon=$!
 trap 'kill -TERM "$daemon" 2>/dev/null; wait "$daemon" 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do [ -S "$socket" ] && break; sleep 0.1; done
 
-"$bin/ledger" append deploy/examples/home-office-2025.ndjson --socket "$socket"
+for file in deploy/examples/*.ndjson; do
+    printf '%s: ' "${file#deploy/examples/}"
+    "$bin/ledger" append "$file" --socket "$socket"
+done
 echo
-"$bin/ledger" at 2025-04-15 --socket "$socket"
+"$bin/ledger" at 2025-04-15 --department home-office --kind funding --socket "$socket"
 echo
-echo "The example ledger stays in $scratch/state; with the daemon stopped, read it directly:"
-echo "  $bin/ledger history grooming-gangs-action-plan --db $scratch/state"
-echo "  $bin/ledger at 2025-08-01 --format json --db $scratch/state"
+"$bin/ledger" diff 2025-04-15 2026-06-30 --summary --socket "$socket"
+echo
+echo "The record stays in $scratch/state. With the daemon stopped, read it directly: every line"
+echo "of every department at mid-2026, each change line by line, and one line's story with its sources:"
+echo "  $bin/ledger at 2026-06-30 --db $scratch/state"
+echo "  $bin/ledger diff 2025-04-15 2026-06-30 --db $scratch/state"
+echo "  $bin/ledger history hillsborough-law --db $scratch/state"

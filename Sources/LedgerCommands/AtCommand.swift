@@ -33,6 +33,18 @@ struct AtCommand: ParsableCommand {
     @Option(help: "table (for people), json or csv.")
     var format: OutputFormat = .table
 
+    @Option(help: ArgumentHelp(
+        "In the table, list only lines of this kind: funding, legislation, policy, review or recommendation (the figures still count every line).",
+        valueName: "kind"
+    ))
+    var kind: CommitmentKind?
+
+    func validate() throws {
+        if kind != nil && format != .table {
+            throw ArgumentParser.ValidationError("--kind lists some lines of the table only; --format json and csv always give every line")
+        }
+    }
+
     @OptionGroup var layout: WidthOptions
 
     @OptionGroup var store: StoreOptions
@@ -42,7 +54,7 @@ struct AtCommand: ParsableCommand {
         let cutoff = try knownAt.map { try DateArguments.instant($0, name: "--known-at") }
         let result = try store.reader().at(day, department: department, knownAt: cutoff, knownAtText: knownAt)
         switch format {
-        case .table: print(AtTable.render(result, width: layout.columns), terminator: "")
+        case .table: print(AtTable.render(result, width: layout.columns, kind: kind), terminator: "")
         case .json:
             var bytes: [UInt8] = []
             AtJSON.encode(result, into: &bytes)
@@ -51,6 +63,8 @@ struct AtCommand: ParsableCommand {
         }
     }
 }
+
+extension CommitmentKind: ExpressibleByArgument {}
 
 /// Parses the dates and times given on the command line, with messages naming the argument.
 enum DateArguments {

@@ -77,6 +77,23 @@ import Testing
         #expect(result.output.contains("No commitment had been announced by then."))
     }
 
+    @Test func kindListsOnlyThoseLinesAndTheirPlansInTheTable() async throws {
+        let ledger = try await ExampleLedger()
+        let table = try await ledger.run(["at", "2025-04-15", "--kind", "legislation"])
+        #expect(table.status == 0, "\(table.errors)")
+        #expect(table.output.hasPrefix("Commitments at the end of 15 April 2025 (Europe/London), as known now: legislation lines only (the figures count every line)"))
+        let rows = table.output.split(separator: "\n").filter { $0.hasPrefix("  ") && !$0.hasPrefix("  Pledged") && !$0.hasPrefix("  LINE") }
+        #expect(rows.map { $0.split(separator: " ").first.map(String.init) ?? "" } == [
+            "grooming-aggravating-factor", "hillsborough-law", "mandatory-reporting-duty",
+        ], "\(table.output)")
+        // The department's figures are still those of every line; a department with none of the kind is left out.
+        #expect(table.output.contains("Pledged £34.5m, funded £0. 23 lines"))
+        #expect(!table.output.contains("Telford"))
+        let json = try await ledger.run(["at", "2025-04-15", "--kind", "funding", "--format", "json"])
+        #expect(json.status == 64)
+        #expect(json.errors.contains("--kind lists some lines of the table only"))
+    }
+
     @Test func departmentAndCSV() async throws {
         let ledger = try await ExampleLedger()
         let csv = try await ledger.run(["at", "2025-04-15", "--department", "telford-and-wrekin-council", "--format", "csv"])

@@ -7,17 +7,23 @@ public enum AtTable {
     /// Given a `width` (a terminal's), no line is wider: sentences are wrapped at spaces, and
     /// each table keeps its columns whole but for the last, WHAT, cut to fit with `…`, so a row
     /// is never broken. Without one, every text is printed in full.
-    public static func render(_ result: AtResult, width: Int? = nil) -> String {
+    /// With `kind`, only lines of that kind are listed (and their parents, to keep the tree);
+    /// the departments' figures still count every line.
+    public static func render(_ result: AtResult, width: Int? = nil, kind: CommitmentKind? = nil) -> String {
         func prose(_ text: String, indent: String = "") -> [String] {
             let shown = TerminalText.escaped(text)
             guard let width else { return [indent + shown] }
             return TerminalText.wrapped(shown, toWidth: width, lead: indent, continuation: indent)
         }
-        var out: [String] = prose(header(result)) + [""]
+        var out: [String] = prose(header(result) + (kind.map { ": \($0.rawValue) lines only (the figures count every line)" } ?? "")) + [""]
         if result.departments.isEmpty {
             out += prose("No commitment had been announced by then.")
         }
-        for department in result.departments {
+        for var department in result.departments {
+            if let kind {
+                department.lines = only(kind, department.lines)
+                if department.lines.isEmpty { continue }
+            }
             out += render(department, on: result.at, width: width, prose: prose)
             out.append("")
         }
@@ -27,6 +33,17 @@ public enum AtTable {
         }
         while out.last == "" { out.removeLast() }
         return out.map(TerminalText.escaped).joined(separator: "\n") + "\n"
+    }
+
+    /// The lines of `kind`, and the parents of any of them, so each still sits under its plan.
+    private static func only(_ kind: CommitmentKind, _ lines: [LineSnapshot]) -> [LineSnapshot] {
+        let parents = Dictionary(lines.map { ($0.state.line, $0.state.parent) }, uniquingKeysWith: { first, _ in first })
+        var kept = Set(lines.filter { $0.state.kind == kind }.map(\.state.line))
+        for line in kept {
+            var next = parents[line] ?? nil
+            while let parent = next, kept.insert(parent).inserted { next = parents[parent] ?? nil }
+        }
+        return lines.filter { kept.contains($0.state.line) }
     }
 
     /// "Commitments at the end of 15 April 2025 (Europe/London), as known now".
