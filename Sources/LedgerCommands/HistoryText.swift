@@ -30,7 +30,8 @@ enum HistoryText {
             let stored = entry.stored
             let event = stored.event
             out.append("")
-            var heading = "\(event.effective)  \(event.type.rawValue)  \(describe(event.body))"
+            let described = describe(event.body)
+            var heading = "\(event.effective)  \(event.type.rawValue)" + (described.isEmpty ? "" : "  \(described)")
             if let retractedBy = entry.retractedBy { heading += "  [retracted by \(retractedBy)]" }
             add("", heading, continuation: "            ")
             add("    ", "seq \(stored.seq), recorded \(stored.recorded.rfc3339), id \(event.id)", continuation: "      ")
