@@ -31,13 +31,25 @@ struct ServiceSandboxTests {
         #expect(stat(logFile, &status) == 0)
         // An abstract notification socket: any user may send to it.
         let notify = try DatagramReceiver(abstractName: "ledger-sandbox-\(UInt64.random(in: 0...UInt64.max))")
-        let daemon = try DaemonProcess(
+        // Run as another user, the daemon must be a file that user can reach: the package may sit
+        // in a directory only root may enter (a fresh clone in a private temporary directory).
+        var executable = Paths.products + "/ledgerd"
+        if user != nil {
+            let copy = directory.appending("ledgerd")
+            try FileManager.default.copyItem(atPath: executable, toPath: copy)
+            #expect(chmod(copy, 0o755) == 0)
+            executable = copy
+        }
+        let daemon = DaemonProcess(
+            executable: executable, stateDirectory: directory.appending("state"), directory: directory.path,
+            logFile: logFile,
             environment: [
                 "JOURNAL_STREAM": "\(status.st_dev):\(status.st_ino)", "LIBDISPATCH_LOG": "stderr", "NOTIFY_SOCKET": notify.notifyPath,
             ],
-            wrapper: sandbox.launcher(in: directory, user: user, niceLimit: niceLimit),
-            in: directory.path, keeping: directory
+            wrapper: try sandbox.launcher(in: directory, user: user, niceLimit: niceLimit),
+            keeping: directory
         )
+        try daemon.start()
         #expect(notify.receive()?.hasPrefix("READY=1") == true)
         try daemon.connect().ping()
         let nices = Self.threadNices(daemon.pid)
