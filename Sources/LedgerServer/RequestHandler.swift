@@ -98,12 +98,16 @@ struct RequestHandler {
     private func read(for user: ReadScheduler.User, cost: ReadCost, _ body: @escaping @Sendable () throws -> [UInt8]) async -> [UInt8] {
         do {
             return try await reads.run(for: user, cost: cost, body)
-        } catch let error as StoreError {
-            logger.error("read failed", metadata: ["error": "\(error)"])
-            return Response.error(ProtocolError(error)).line
         } catch {
-            return Response.error(ProtocolError(.internal, "\(error)")).line
+            return failedRead(error).line
         }
+    }
+
+    /// The answer to a read that failed: a store failure by its own code (and logged), anything else `internal`.
+    private func failedRead(_ error: any Error) -> Response {
+        guard let error = error as? StoreError else { return .error(ProtocolError(.internal, "\(error)")) }
+        logger.error("read failed", metadata: ["error": "\(error)"])
+        return .error(ProtocolError(error))
     }
 
     /// Walks the chain a slice at a time, each slice a turn on the read pool.
@@ -126,11 +130,8 @@ struct RequestHandler {
                     return .error(ProtocolError(.chainBroken, "the chain is broken at seq \(seq): \(reason)", seq: seq))
                 }
             }
-        } catch let error as StoreError {
-            logger.error("read failed", metadata: ["error": "\(error)"])
-            return .error(ProtocolError(error))
         } catch {
-            return .error(ProtocolError(.internal, "\(error)"))
+            return failedRead(error)
         }
     }
 
