@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
         .package(url: "https://github.com/apple/swift-system", from: "1.5.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         .systemLibrary(
@@ -67,6 +68,19 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // The read-only HTTP interface that ledgerd serves beside its Unix socket (`--http`).
+        .target(
+            name: "LedgerWeb",
+            dependencies: [
+                "LedgerCore",
+                "LedgerStore",
+                "LedgerProtocol",
+                "LedgerServer",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .target(
             name: "LedgerClient",
             dependencies: ["LedgerCore", "LedgerProtocol"]
@@ -97,6 +111,7 @@ let package = Package(
             name: "ledgerd",
             dependencies: [
                 "LedgerServer",
+                "LedgerWeb",
                 "LedgerSystemd",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -163,6 +178,14 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOExtras", package: "swift-nio-extras"),
+            ]
+        ),
+        .testTarget(
+            name: "LedgerWebTests",
+            dependencies: [
+                "LedgerCore", "LedgerStore", "LedgerProtocol", "LedgerServer", "LedgerWeb", "LedgerTestSupport", "LedgerHarness", "ledgerd",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
         .testTarget(

@@ -17,11 +17,13 @@ import Synchronization
 /// On graceful shutdown it stops accepting, lets every connection finish and acknowledge the
 /// request it is serving, closes the rest, and returns.
 public final class LedgerDaemon: Service, Sendable {
-    private let log: EventLog
+    /// The store the daemon serves.
+    public let log: EventLog
     private let configuration: ServerConfiguration
     private let logger: Logger
     private let notifier: SystemdNotifier?
-    private let feed: CommitFeed
+    /// The head seq as appends commit, for whoever waits on new events (the web interface's streams).
+    public let feed: CommitFeed
     /// The single writer (group commit).
     public let writer: AppendWriter
     private let statistics = ServerStatistics()

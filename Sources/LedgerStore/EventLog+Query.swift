@@ -77,6 +77,11 @@ extension EventLog {
         }
     }
 
+    /// Whether any line was ever announced in `department`: whether the ledger knows it at all.
+    public func knowsDepartment(_ department: String) throws -> Bool {
+        try read { txn in try !lineSlugs(department: department, txn).isEmpty }
+    }
+
     /// Every line ever announced (in `department`, when given), each once, in department then slug order.
     private func lineSlugs(department: String?, _ txn: borrowing Transaction) throws -> [String] {
         var slugs: [String] = []

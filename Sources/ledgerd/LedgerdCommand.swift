@@ -2,6 +2,7 @@ import ArgumentParser
 import LedgerServer
 import LedgerStore
 import LedgerSystemd
+import LedgerWeb
 import Logging
 import ServiceLifecycle
 
@@ -59,6 +60,12 @@ struct LedgerdCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-store-mib"), help: "The most the store may grow to, in MiB; beyond it appends get storage_full.")
     var maximumStoreMiB = 65_536
 
+    @Option(name: .customLong("http"), help: ArgumentHelp(
+        "Also serve the read-only web interface on this address: HOST:PORT (127.0.0.1:8080, [::1]:8080) or the path of a Unix socket.",
+        valueName: "address"
+    ))
+    var http: String?
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: Logger.Level = .info
 
@@ -66,6 +73,9 @@ struct LedgerdCommand: AsyncParsableCommand {
     func validate() throws {
         guard maximumStoreMiB >= 1 && maximumStoreMiB <= 1 << 40 else {
             throw ValidationError("--max-store-mib must be from 1 to \(1 << 40) (MiB); the default is 65536")
+        }
+        if let http, WebInterface.bindAddress(http) == nil {
+            throw ValidationError("--http \(http) is neither HOST:PORT (127.0.0.1:8080, [::1]:8080) nor a path")
         }
     }
 
@@ -127,6 +137,12 @@ struct LedgerdCommand: AsyncParsableCommand {
         var services: [any Service] = [daemon]
         if let notifier, let interval = SystemdNotifier.watchdogInterval(environment: environment(), pid: getpid()) {
             services.append(Watchdog(notifier: notifier, daemon: daemon, interval: interval, logger: logger))
+        }
+        if let http, let address = WebInterface.bindAddress(http) {
+            // After the daemon in the group, so it stops first on shutdown, while the read pool still runs.
+            let web = WebInterface(log: daemon.log, reads: daemon.reads, feed: daemon.feed)
+            services.append(web.application(address: address, logger: logger))
+            logger.info("serving the web interface", metadata: ["http": "\(http)"])
         }
         let serviceGroup = ServiceGroup(
             configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)

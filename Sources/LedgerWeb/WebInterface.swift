@@ -1,0 +1,86 @@
+import Hummingbird
+import LedgerCore
+import LedgerProtocol
+import LedgerServer
+import LedgerStore
+import Logging
+
+/// The read-only HTTP interface that ledgerd serves beside its Unix socket (`ledgerd --http`).
+///
+/// Only GET and HEAD are answered. Every store read goes through the daemon's `ReadScheduler`,
+/// charged to one user of its own (`readUser`), so web traffic takes one user's share of the
+/// read pool and never holds up the writer, the socket's clients or the watchdog.
+public struct WebInterface: Sendable {
+    /// The bounds on each request.
+    public struct Limits: Sendable {
+        /// The longest request target (path and query) answered.
+        public var maximumTargetBytes = 8 << 10
+        /// How long an answer may take to start.
+        public var timeLimit: Duration = .seconds(30)
+        /// Events in one page of an export or an event stream's catch-up.
+        public var pageEvents = 1000
+
+        /// The defaults.
+        public init() {}
+    }
+
+    /// The read-pool user every web read is charged to: one bucket for all of the web.
+    public static let readUser: ReadScheduler.User = UInt32.max - 1
+
+    let log: EventLog
+    let reads: ReadScheduler
+    let feed: CommitFeed
+    let limits: Limits
+
+    /// An interface over `log`, reading through `reads`, its ETags following `feed`'s head.
+    public init(log: EventLog, reads: ReadScheduler, feed: CommitFeed, limits: Limits = Limits()) {
+        self.log = log
+        self.reads = reads
+        self.feed = feed
+        self.limits = limits
+    }
+
+    /// The routes, behind the common middleware.
+    public func router() -> Router<BasicRequestContext> {
+        let router = Router(options: .autoGenerateHeadEndpoints)
+        router.add(middleware: WebMiddleware(feed: feed, limits: limits))
+        let api = WebAPI(interface: self)
+        router.get("/api/at/:date") { request, context in try await api.at(request, context) }
+        router.get("/api/lines/:line") { _, context in try await api.line(context) }
+        router.get("/api/diff/:from/:to") { request, context in try await api.diff(request, context) }
+        router.get("/api/export") { request, _ in try api.export(request) }
+        router.get("/api/events") { request, _ in try api.events(request) }
+        return router
+    }
+
+    /// The HTTP server as a service, listening on `address`.
+    public func application(address: BindAddress, logger: Logger) -> some ApplicationProtocol {
+        Application(router: router(), configuration: ApplicationConfiguration(address: address, serverName: nil), logger: logger)
+    }
+
+    /// Runs `body` on the read pool as the web's user, giving up (503) when its turn and the read
+    /// take longer than the time limit.
+    func read<T: Sendable>(cost: ReadCost, _ body: @escaping @Sendable (EventLog) throws -> T) async throws -> T {
+        try await withTimeLimit(limits.timeLimit) { [log, reads] in
+            try await reads.run(for: Self.readUser, cost: cost) { try body(log) }
+        }
+    }
+}
+
+extension WebInterface {
+    /// Reads `--http ADDRESS`: `HOST:PORT` (`127.0.0.1:8080`, `[::1]:8080`) or a path for a Unix socket.
+    public static func bindAddress(_ text: String) -> BindAddress? {
+        if text.hasPrefix("/") || text.hasPrefix(".") { return .unixDomainSocket(path: text) }
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+            (0...65535).contains(port)
+        else { return nil }
+        var host = text[..<colon]
+        if host.hasPrefix("[") && host.hasSuffix("]") {
+            host = host.dropFirst().dropLast()
+        } else if host.contains(":") {
+            return nil
+        }
+        guard !host.isEmpty else { return nil }
+        return .hostname(String(host), port: port)
+    }
+}

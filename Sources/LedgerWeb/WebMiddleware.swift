@@ -1,0 +1,119 @@
+import Hummingbird
+import LedgerServer
+
+/// What every answer goes through: the 405 for methods that could write, the size and time
+/// limits, the problem+json form of every error, the ETag and its 304, and the common headers.
+struct WebMiddleware<Context: RequestContext>: RouterMiddleware {
+    let feed: CommitFeed
+    let limits: WebInterface.Limits
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var response = await answer(request, context: context, next: next)
+        response.headers[.xContentTypeOptions] = "nosniff"
+        response.headers[.contentSecurityPolicy] = "default-src 'self'"
+        response.headers[.vary] = "Accept"
+        return response
+    }
+
+    private func answer(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async -> Response {
+        guard request.method == .get || request.method == .head else {
+            return Problem(
+                .methodNotAllowed, code: "method_not_allowed",
+                detail: "this interface only reads: \(request.method.rawValue) is not answered, only GET and HEAD",
+                headers: [.allow: "GET, HEAD"]
+            ).response
+        }
+        if let problem = oversized(request) { return problem.response }
+        // The head before the read: an ETag never claims a newer ledger than the body shows.
+        let tag = ETag.make(head: feed.head, request: request)
+        if let match = request.headers[.ifNoneMatch], ETag.matches(match, tag) {
+            return Response(status: .notModified, headers: [.eTag: tag])
+        }
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch let problem as Problem {
+            response = problem.response
+        } catch let error as HTTPError where error.status == .notFound {
+            response = Problem(.notFound, code: "not_found", detail: "nothing is served at \(request.uri.path)").response
+        } catch is TimeLimitExceeded {
+            response = Problem(
+                .serviceUnavailable, code: "timed_out", detail: "the answer took longer than \(limits.timeLimit); try again later"
+            ).response
+        } catch {
+            context.logger.error("web request failed", metadata: ["error": "\(error)"])
+            response = Problem(.internalServerError, code: "internal", detail: "the ledger could not answer").response
+        }
+        response.headers[.eTag] = tag
+        return response
+    }
+
+    /// A request that carries a body or is longer than the limit allows.
+    private func oversized(_ request: Request) -> Problem? {
+        if let length = request.headers[.contentLength], length != "0" {
+            return Problem(.contentTooLarge, code: "invalid_request", detail: "requests to this interface carry no body")
+        }
+        if request.headers[.transferEncoding] != nil {
+            return Problem(.contentTooLarge, code: "invalid_request", detail: "requests to this interface carry no body")
+        }
+        if request.uri.string.utf8.count > limits.maximumTargetBytes {
+            return Problem(.uriTooLong, code: "invalid_request", detail: "the request target is longer than \(limits.maximumTargetBytes) bytes")
+        }
+        return nil
+    }
+}
+
+struct TimeLimitExceeded: Error {}
+
+/// Runs `body`, or throws `TimeLimitExceeded` once `limit` has passed (cancelling it).
+func withTimeLimit<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    try await withThrowingTaskGroup(of: T.self) { group in
+        group.addTask { try await body() }
+        group.addTask {
+            try await Task.sleep(for: limit)
+            throw TimeLimitExceeded()
+        }
+        defer { group.cancelAll() }
+        guard let first = try await group.next() else { throw TimeLimitExceeded() }
+        return first
+    }
+}
+
+/// Entity tags: the head seq and a digest of what was asked, so a tag changes when the ledger does.
+enum ETag {
+    static func make(head: UInt64, request: Request) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        func mix(_ text: String) {
+            for byte in text.utf8 {
+                hash ^= UInt64(byte)
+                hash = hash &* 0x0000_0100_0000_01b3
+            }
+            hash ^= 0xff
+            hash = hash &* 0x0000_0100_0000_01b3
+        }
+        mix(request.uri.path)
+        mix(request.uri.query ?? "")
+        mix(request.headers[.accept] ?? "")
+        mix(request.headers.value(named: "Last-Event-ID") ?? "")
+        let digest = String(hash, radix: 16)
+        return "\"\(head)-\(String(repeating: "0", count: 16 - digest.count))\(digest)\""
+    }
+
+    /// Whether an `If-None-Match` value names `tag` (or is `*`); weak tags compare as strong ones.
+    static func matches(_ header: String, _ tag: String) -> Bool {
+        header.split(separator: ",").contains { candidate in
+            var text = candidate.trimmingPrefix(" ")
+            while text.last == " " { text = text.dropLast() }
+            if text == "*" { return true }
+            if text.hasPrefix("W/") { text = text.dropFirst(2) }
+            return text == tag
+        }
+    }
+}
+
+extension HTTPFields {
+    /// The first value of the field `name` (compared without case), for fields HTTPTypes has no name for.
+    func value(named name: String) -> String? {
+        first { $0.name.canonicalName == name.lowercased() }?.value
+    }
+}
