@@ -94,6 +94,7 @@ struct WebAPI: Sendable {
         let start = max(first, 1)
         let body = ResponseBody { writer in
             var next = start
+            var quietSeconds = 0
             try await writer.write(ByteBuffer(string: "retry: 2000\n\n"))
             while !Task.isCancelled && !Task.isShuttingDownGracefully {
                 let head = interface.feed.head
@@ -108,11 +109,17 @@ struct WebAPI: Sendable {
                     try await writer.write(ByteBuffer(bytes: page.bytes))
                     next = lastSeq + 1
                 }
-                let before = interface.feed.head
+                // Wakes each second to notice a shutdown; a comment every 15 quiet seconds finds
+                // a client that has gone (its write fails, ending the stream) and keeps proxies open.
                 await interface.feed.wait(after: next - 1, atMost: .seconds(1))
-                if interface.feed.head == before {
-                    // A comment now and then: a client that has gone fails the write and ends the stream.
-                    try await writer.write(ByteBuffer(string: ":\n\n"))
+                if interface.feed.head < next {
+                    quietSeconds += 1
+                    if quietSeconds >= 15 {
+                        quietSeconds = 0
+                        try await writer.write(ByteBuffer(string: ":\n\n"))
+                    }
+                } else {
+                    quietSeconds = 0
                 }
             }
             try await writer.finish(nil)

@@ -25,3 +25,63 @@ import Testing
         #expect(daemon.stop() == 0)
     }
 }
+
+/// The event stream: catch-up, live events as they commit, and a reconnect's resumption.
+@Suite struct EventStreamTests {
+    /// The `id:` lines of an event stream's text, in order.
+    static func ids(_ text: String) -> [UInt64] {
+        text.split(whereSeparator: \.isNewline).compactMap { $0.hasPrefix("id: ") ? UInt64($0.dropFirst(4)) : nil }
+    }
+
+    @Test func catchesUpThenFollowsThenResumesWithNoGapOrRepeat() throws {
+        let port = try PlainHTTP.freePort()
+        let daemon = try DaemonProcess(arguments: ["--http", "127.0.0.1:\(port)"])
+        defer { _ = daemon.stop() }
+        let connection = try daemon.connect()
+        let lines = try String(contentsOfFile: Paths.exampleLedger, encoding: .utf8).split(separator: "\n").map(String.init)
+        _ = try connection.append(lines)
+        let exported = try connection.exportedEvents()
+        #expect(exported.count == 24)
+        // The listener may come up a moment after the socket.
+        _ = try PlainHTTP.get(port: port, "/api/at/2025-04-15")
+
+        let stream = try PlainHTTP.Stream(port: port, "/api/events?from_seq=20")
+        #expect(stream.read { Self.ids($0).last == 24 })
+        #expect(stream.text.hasPrefix("HTTP/1.1 200"))
+        #expect(stream.text.lowercased().contains("content-type: text/event-stream"))
+        #expect(Self.ids(stream.text) == Array(20...24))
+        // Each message's data is the event's export line.
+        let message = stream.text.components(separatedBy: "id: 24\ndata: ").last?.split(whereSeparator: \.isNewline).first.map(String.init)
+        #expect(message.map { try? JSONParser.parse($0) }??.objectValue?["seq"] == .integer(24))
+
+        _ = try connection.append([Events.announced("web-stream-live", amount: 5_000)])
+        #expect(stream.read { Self.ids($0).last == 25 })
+        #expect(Self.ids(stream.text) == Array(20...25))
+
+        // A reconnect says the last id it saw and gets what came after, once each.
+        _ = try connection.append([Events.announced("web-stream-missed", amount: 6_000)])
+        let resumed = try PlainHTTP.Stream(port: port, "/api/events", headers: ["Last-Event-ID": "24"])
+        #expect(resumed.read { Self.ids($0).last == 26 })
+        #expect(Self.ids(resumed.text) == [25, 26])
+
+        // A stream still open does not hold up a graceful stop.
+        #expect(daemon.stop(within: .seconds(20)) == 0)
+    }
+
+    @Test func exportStreamsEveryEventAsLedgerExportPrints() throws {
+        let port = try PlainHTTP.freePort()
+        let daemon = try DaemonProcess(arguments: ["--http", "127.0.0.1:\(port)"])
+        defer { _ = daemon.stop() }
+        let connection = try daemon.connect()
+        let lines = try String(contentsOfFile: Paths.exampleLedger, encoding: .utf8).split(separator: "\n").map(String.init)
+        _ = try connection.append(lines)
+        let exported = try connection.exportedEvents(from: 3)
+
+        let answer = try PlainHTTP.get(port: port, "/api/export?from_seq=3")
+        #expect(answer.status == 200)
+        #expect(answer.headers["content-type"] == "application/x-ndjson")
+        let received = String(decoding: answer.body, as: UTF8.self).split(separator: "\n").map(String.init)
+        #expect(received == exported.map { CanonicalJSON.string(.object($0)) })
+        #expect(try PlainHTTP.get(port: port, "/api/export?from_seq=x").status == 400)
+    }
+}

@@ -109,3 +109,50 @@ enum PlainHTTP {
         return address
     }
 }
+
+extension PlainHTTP {
+    /// An open request whose answer is read as it comes (an event stream).
+    final class Stream {
+        private let fd: Int32
+        private(set) var received: [UInt8] = []
+
+        /// Sends `GET path` and leaves the connection open; reads give up after `timeout` without data.
+        init(port: Int, _ path: String, headers: [String: String] = [:], timeout: Int = 10) throws {
+            fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            guard fd >= 0 else { throw Failure(description: "socket: \(errno)") }
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = UInt16(port).bigEndian
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            let connected = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            guard connected == 0 else {
+                close(fd)
+                throw Failure(description: "connect: \(errno)")
+            }
+            var limit = timeval(tv_sec: timeout, tv_usec: 0)
+            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
+            var request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\n"
+            for (name, value) in headers { request += "\(name): \(value)\r\n" }
+            request += "\r\n"
+            let bytes = Array(request.utf8)
+            _ = bytes.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
+        }
+
+        deinit { close(fd) }
+
+        /// Reads until the text received so far satisfies `done`; false when the connection ended or went quiet first.
+        func read(until done: (String) -> Bool) -> Bool {
+            var buffer = [UInt8](repeating: 0, count: 65536)
+            while !done(text) {
+                let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+                if n <= 0 { return false }
+                received += buffer[0..<n]
+            }
+            return true
+        }
+
+        var text: String { String(decoding: received, as: UTF8.self) }
+    }
+}
