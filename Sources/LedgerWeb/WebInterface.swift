@@ -41,7 +41,7 @@ public struct WebInterface: Sendable {
     }
 
     /// The routes, behind the common middleware.
-    public func router() -> Router<BasicRequestContext> {
+    public func router() throws -> Router<BasicRequestContext> {
         let router = Router(options: .autoGenerateHeadEndpoints)
         router.add(middleware: WebMiddleware(feed: feed, limits: limits))
         let api = WebAPI(interface: self)
@@ -50,12 +50,16 @@ public struct WebInterface: Sendable {
         router.get("/api/diff/:from/:to") { request, context in try await api.diff(request, context) }
         router.get("/api/export") { request, _ in try api.export(request) }
         router.get("/api/events") { request, _ in try api.events(request) }
+        let pages = try WebPages(interface: self)
+        router.get("/style.css") { _, _ in pages.style() }
+        router.get("/at") { request, _ in try pages.atForm(request) }
+        router.get("/at/:date") { request, context in try await pages.at(request, context) }
         return router
     }
 
     /// The HTTP server as a service, listening on `address`.
-    public func application(address: BindAddress, logger: Logger) -> some ApplicationProtocol {
-        Application(router: router(), configuration: ApplicationConfiguration(address: address, serverName: nil), logger: logger)
+    public func application(address: BindAddress, logger: Logger) throws -> some ApplicationProtocol {
+        Application(router: try router(), configuration: ApplicationConfiguration(address: address, serverName: nil), logger: logger)
     }
 
     /// Runs `body` on the read pool as the web's user, giving up (503) when its turn and the read

@@ -35,7 +35,7 @@ final class WebFixture: Sendable {
 
     /// Runs `test` against the router in memory.
     func test<Value: Sendable>(_ test: @Sendable (any TestClientProtocol) async throws -> Value) async throws -> Value {
-        let app = Application(router: interface.router())
+        let app = Application(router: try interface.router())
         let value = try await app.test(.router, test)
         await reads.shutDown()
         return value

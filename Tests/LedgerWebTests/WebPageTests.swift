@@ -1,0 +1,64 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import LedgerCore
+import LedgerTestSupport
+import LedgerWeb
+import Testing
+
+/// The server-rendered pages.
+@Suite struct WebPageTests {
+    @Test func theAtPageShowsEveryDepartmentAndLine() async throws {
+        let fixture = try WebFixture()
+        let result = try fixture.log.at(try CivilDate.iso("2025-04-15"))
+        try await fixture.test { client in
+            try await client.execute(uri: "/at/2025-04-15", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType] == "text/html; charset=utf-8")
+                #expect(response.headers[.contentSecurityPolicy] == "default-src 'self'")
+                let page = response.text
+                #expect(page.contains("<title>Commitments at 2025-04-15</title>"))
+                #expect(page.contains(result.pledged.formatted))
+                for line in result.allLines {
+                    #expect(page.contains("<code>\(line.state.line)</code>"))
+                }
+                // Complete without script, and nothing from another origin.
+                #expect(!page.contains("<script"))
+                #expect(!page.contains("http://") && !page.contains("https://"))
+                #expect(page.contains(#"<link rel="stylesheet" href="/style.css">"#))
+            }
+            try await client.execute(uri: "/style.css", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType] == "text/css; charset=utf-8")
+                #expect(response.text.contains("@media print"))
+            }
+        }
+    }
+
+    @Test func theDateFormLeadsToTheDatesPage() async throws {
+        let fixture = try WebFixture()
+        try await fixture.test { client in
+            try await client.execute(uri: "/at?date=2025-04-15", method: .get) { response in
+                #expect(response.status == .found)
+                #expect(response.headers[.location] == "/at/2025-04-15")
+            }
+            try await client.execute(uri: "/at/2025-13-01", method: .get) { response in
+                #expect(response.status == .badRequest)
+            }
+        }
+    }
+
+    @Test func whatTheLedgerSaysIsEscaped() async throws {
+        let fixture = try WebFixture()
+        let event = Events.announced("web-escaped-title", amount: 1_000)
+            .replacingOccurrences(of: "Title of web-escaped-title", with: "<script>alert(1)</script> & co")
+        try fixture.append([event])
+        try await fixture.test { client in
+            try await client.execute(uri: "/at/2025-04-15?department=home-office", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(!response.text.contains("<script>"))
+                #expect(response.text.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; co"))
+            }
+        }
+    }
+}
