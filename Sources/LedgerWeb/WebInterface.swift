@@ -54,6 +54,7 @@ public struct WebInterface: Sendable {
         router.get("/style.css") { _, _ in pages.style() }
         router.get("/at") { request, _ in try pages.atForm(request) }
         router.get("/at/:date") { request, context in try await pages.at(request, context) }
+        router.get("/lines/:line") { _, context in try await pages.line(context) }
         return router
     }
 

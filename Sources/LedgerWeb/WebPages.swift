@@ -14,6 +14,7 @@ struct WebPages: Sendable {
         self.interface = interface
         var library = MustacheLibrary()
         try library.register(String(decoding: PackageResources.at_mustache, as: UTF8.self), named: "at")
+        try library.register(String(decoding: PackageResources.line_mustache, as: UTF8.self), named: "line")
         self.library = library
     }
 
@@ -43,6 +44,17 @@ struct WebPages: Sendable {
         let page = AtPage(result, department: query.department, jsonURL: "/api/at/\(date)\(queryText)",
                           csvURL: "/api/at/\(date)?format=csv\(queryText.isEmpty ? "" : "&" + queryText.dropFirst())")
         return html(library.render(page, withTemplate: "at") ?? "")
+    }
+
+    /// `GET /lines/{line}`: every event of the line with its source, and a chart of its money over time.
+    func line(_ context: some RequestContext) async throws -> Response {
+        let line = context.parameters.get("line") ?? ""
+        guard Identifiers.isSlug(line) else { throw Problem.invalidRequest("line \"\(line)\" is not a slug") }
+        let entries = try await interface.read(cost: .cheap) { log in try log.history(of: line) }
+        guard let page = LinePage(entries, today: SystemClock.now().londonDate) else {
+            throw Problem(.notFound, code: ValidationError.Code.unknownLine.rawValue, detail: "the ledger has no line \"\(line)\"")
+        }
+        return html(library.render(page, withTemplate: "line") ?? "")
     }
 
     func html(_ text: String) -> Response {
