@@ -184,6 +184,9 @@ struct AtQuery: Sendable {
     var knownAt: Timestamp?
     var knownAtText: String?
 
+    /// No department, no cut-off.
+    init() {}
+
     init(_ parameters: Parameters) throws(Problem) {
         if let department = parameters.get("department") {
             guard Identifiers.isSlug(department) else { throw Problem.invalidRequest("department \"\(department)\" is not a slug") }

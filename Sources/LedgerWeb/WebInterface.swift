@@ -55,6 +55,8 @@ public struct WebInterface: Sendable {
         router.get("/at") { request, _ in try pages.atForm(request) }
         router.get("/at/:date") { request, context in try await pages.at(request, context) }
         router.get("/lines/:line") { _, context in try await pages.line(context) }
+        router.get("/departments/:slug") { _, context in try await pages.department(context) }
+        router.get("/") { _, _ in pages.home() }
         return router
     }
 

@@ -34,15 +34,33 @@ struct WebPages: Sendable {
     /// `GET /at/{date}[?department=&known_at=]`: the state of every commitment at the end of the date.
     func at(_ request: Request, _ context: some RequestContext) async throws -> Response {
         let date = try WebAPI.date(context.parameters.get("date"), name: "date")
-        let query = try AtQuery(request.uri.queryParameters)
+        return try await atPage(date, query: try AtQuery(request.uri.queryParameters), queryText: request.uri.query ?? "")
+    }
+
+    /// `GET /departments/{slug}`: one department's commitments at the end of today.
+    func department(_ context: some RequestContext) async throws -> Response {
+        let slug = context.parameters.get("slug") ?? ""
+        guard Identifiers.isSlug(slug) else { throw Problem.invalidRequest("department \"\(slug)\" is not a slug") }
+        var query = AtQuery()
+        query.department = slug
+        return try await atPage(SystemClock.now().londonDate, query: query, queryText: "department=\(slug)")
+    }
+
+    /// `GET /`: today's commitments.
+    func home() -> Response {
+        Response.redirect(to: "/at/\(SystemClock.now().londonDate)", type: .found)
+    }
+
+    private func atPage(_ date: CivilDate, query: AtQuery, queryText: String) async throws -> Response {
         let cost: ReadCost = query.department == nil ? .expensive(.wholeLedgerAt) : .cheap
         let result = try await interface.read(cost: cost) { log in
             try query.requireKnownDepartment(log)
             return try log.at(date, department: query.department, knownAt: query.knownAt, knownAtText: query.knownAtText)
         }
-        let queryText = request.uri.query.map { "?" + $0 } ?? ""
-        let page = AtPage(result, department: query.department, jsonURL: "/api/at/\(date)\(queryText)",
-                          csvURL: "/api/at/\(date)?format=csv\(queryText.isEmpty ? "" : "&" + queryText.dropFirst())")
+        let page = AtPage(
+            result, department: query.department, jsonURL: "/api/at/\(date)" + (queryText.isEmpty ? "" : "?" + queryText),
+            csvURL: "/api/at/\(date)?format=csv" + (queryText.isEmpty ? "" : "&" + queryText)
+        )
         return html(library.render(page, withTemplate: "at") ?? "")
     }
 
@@ -65,6 +83,7 @@ struct WebPages: Sendable {
 /// What the `at` template shows.
 struct AtPage: Sendable {
     struct Department: Sendable {
+        var slug: String
         var name: String
         var pledged: String
         var funded: String
@@ -105,7 +124,7 @@ struct AtPage: Sendable {
         reannounced = result.reannounced == .zero ? nil : result.reannounced.formatted
         departments = result.departments.map { state in
             Department(
-                name: state.name ?? state.department, pledged: state.pledged.formatted, funded: state.funded.formatted,
+                slug: state.department, name: state.name ?? state.department, pledged: state.pledged.formatted, funded: state.funded.formatted,
                 lines: state.counts.lines, active: state.counts.active, delivered: state.counts.delivered, overdue: state.counts.overdue,
                 rows: state.lines.map { snapshot in
                     let line = snapshot.state

@@ -62,3 +62,25 @@ import Testing
         }
     }
 }
+
+/// The department page and the home page.
+@Suite struct DepartmentPageTests {
+    @Test func aDepartmentsPageShowsOnlyItsLines() async throws {
+        let fixture = try WebFixture()
+        try await fixture.test { client in
+            try await client.execute(uri: "/departments/telford-and-wrekin-council", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.text.contains("telford-cse-scrutiny-recommendations"))
+                #expect(!response.text.contains("cse-taskforce-funding"))
+            }
+            try await client.execute(uri: "/departments/no-such-department", method: .get) { response in
+                #expect(response.status == .notFound)
+                #expect(response.text.contains(#""code":"unknown_department""#))
+            }
+            try await client.execute(uri: "/", method: .get) { response in
+                #expect(response.status == .found)
+                #expect(response.headers[.location]?.hasPrefix("/at/") == true)
+            }
+        }
+    }
+}
