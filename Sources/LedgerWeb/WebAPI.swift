@@ -47,14 +47,7 @@ struct WebAPI: Sendable {
         let from = try Self.date(context.parameters.get("from"), name: "from")
         let to = try Self.date(context.parameters.get("to"), name: "to")
         guard from <= to else { throw Problem.invalidRequest("\(from) is after \(to)") }
-        let query = try AtQuery(request.uri.queryParameters)
-        let cost: ReadCost = query.department == nil ? .expensive(.wholeLedgerAt) : .cheap
-        let diff = try await interface.read(cost: cost) { log in
-            try query.requireKnownDepartment(log)
-            let before = try log.at(from, department: query.department, knownAt: query.knownAt, knownAtText: query.knownAtText)
-            let after = try log.at(to, department: query.department, knownAt: query.knownAt, knownAtText: query.knownAtText)
-            return AtDiff(from: before, to: after, notes: try Self.progressNotes(after: from, through: after, cutoff: query.knownAt, log))
-        }
+        let diff = try await interface.diff(from: from, to: to, query: try AtQuery(request.uri.queryParameters))
         var bytes: [UInt8] = []
         CanonicalJSON.encode(diff.json(), sortKeys: false, into: &bytes)
         return Self.response(bytes, type: WebMediaType.json)

@@ -57,6 +57,8 @@ public struct WebInterface: Sendable {
         router.get("/lines/:line") { _, context in try await pages.line(context) }
         router.get("/departments/:slug") { _, context in try await pages.department(context) }
         router.get("/") { _, _ in pages.home() }
+        router.get("/verify") { _, _ in try await pages.verify() }
+        router.get("/diff/:from/:to") { request, context in try await pages.diff(request, context) }
         return router
     }
 

@@ -15,6 +15,8 @@ struct WebPages: Sendable {
         var library = MustacheLibrary()
         try library.register(String(decoding: PackageResources.at_mustache, as: UTF8.self), named: "at")
         try library.register(String(decoding: PackageResources.line_mustache, as: UTF8.self), named: "line")
+        try library.register(String(decoding: PackageResources.verify_mustache, as: UTF8.self), named: "verify")
+        try library.register(String(decoding: PackageResources.diff_mustache, as: UTF8.self), named: "diff")
         self.library = library
     }
 

@@ -84,3 +84,39 @@ import Testing
         }
     }
 }
+
+/// The verify and diff pages.
+@Suite struct ReportPageTests {
+    @Test func theVerifyPageReportsTheChain() async throws {
+        let fixture = try WebFixture()
+        let head = try fixture.log.head()
+        try await fixture.test { client in
+            try await client.execute(uri: "/verify", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.text.contains("<strong>Intact.</strong> All 24 events"))
+                #expect(response.text.contains(Hex.string(head.hash)))
+            }
+        }
+    }
+
+    @Test func theDiffPageListsTheChanges() async throws {
+        let fixture = try WebFixture()
+        let diff = AtDiff(from: try fixture.log.at(try CivilDate.iso("2024-01-01")), to: try fixture.log.at(try CivilDate.iso("2025-04-15")))
+        #expect(!diff.changes.isEmpty)
+        try await fixture.test { client in
+            try await client.execute(uri: "/diff/2024-01-01/2025-04-15", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.text.contains("<title>What changed from 2024-01-01 to 2025-04-15</title>"))
+                for change in diff.changes {
+                    #expect(response.text.contains(#"<a href="/lines/\#(change.line)">"#))
+                }
+            }
+            try await client.execute(uri: "/diff/2025-04-15/2025-04-15", method: .get) { response in
+                #expect(response.text.contains("Nothing changed."))
+            }
+            try await client.execute(uri: "/diff/2025-04-15/2024-01-01", method: .get) { response in
+                #expect(response.status == .badRequest)
+            }
+        }
+    }
+}
