@@ -58,6 +58,7 @@ public struct WebInterface: Sendable {
         router.get("/departments/:slug") { _, context in try await pages.department(context) }
         router.get("/") { _, _ in pages.home() }
         router.get("/verify") { _, _ in try await pages.verify() }
+        router.get("/feed.atom") { _, _ in try await pages.feed() }
         router.get("/diff/:from/:to") { request, context in try await pages.diff(request, context) }
         return router
     }

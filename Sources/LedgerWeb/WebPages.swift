@@ -17,6 +17,7 @@ struct WebPages: Sendable {
         try library.register(String(decoding: PackageResources.line_mustache, as: UTF8.self), named: "line")
         try library.register(String(decoding: PackageResources.verify_mustache, as: UTF8.self), named: "verify")
         try library.register(String(decoding: PackageResources.diff_mustache, as: UTF8.self), named: "diff")
+        try library.register(String(decoding: PackageResources.feed_mustache, as: UTF8.self), named: "feed")
         self.library = library
     }
 

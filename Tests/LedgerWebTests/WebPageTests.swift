@@ -120,3 +120,27 @@ import Testing
         }
     }
 }
+
+/// The Atom feed of the newest events.
+@Suite struct FeedTests {
+    @Test func theFeedCarriesTheNewestEventsNewestFirst() async throws {
+        let fixture = try WebFixture()
+        try fixture.append([Events.announced("web-feed-line", amount: 1_000)
+            .replacingOccurrences(of: "Title of web-feed-line", with: "Fish & <chips>")])
+        try await fixture.test { client in
+            try await client.execute(uri: "/feed.atom", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType] == "application/atom+xml; charset=utf-8")
+                let text = response.text
+                #expect(text.hasPrefix("<?xml"))
+                #expect(text.components(separatedBy: "<entry>").count == 26)
+                let newest = text.range(of: "web-feed-line")?.lowerBound
+                let older = text.range(of: "cse-taskforce-funding")?.lowerBound
+                let newestFirst = newest.flatMap { newest in older.map { newest < $0 } }
+                #expect(newestFirst == true)
+                #expect(text.contains("Fish &amp; &lt;chips&gt;"))
+                #expect(!text.contains("<chips>"))
+            }
+        }
+    }
+}
