@@ -1,4 +1,6 @@
 import Hummingbird
+import LedgerCore
+import LedgerStore
 import LedgerServer
 
 /// What every answer goes through: the 405 for methods that could write, the size and time
@@ -16,6 +18,16 @@ struct WebMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     private func answer(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async -> Response {
+        // The head before the read: an ETag never claims a newer ledger than the body shows.
+        let tag = ETag.make(head: feed.head, today: SystemClock.now().londonDate, request: request)
+        var response = await answer(request, tag: tag, context: context, next: next)
+        response.headers[.eTag] = tag
+        return response
+    }
+
+    private func answer(
+        _ request: Request, tag: String, context: Context, next: (Request, Context) async throws -> Response
+    ) async -> Response {
         guard request.method == .get || request.method == .head else {
             return Problem(
                 .methodNotAllowed, code: "method_not_allowed",
@@ -24,8 +36,6 @@ struct WebMiddleware<Context: RequestContext>: RouterMiddleware {
             ).response
         }
         if let problem = oversized(request) { return problem.response }
-        // The head before the read: an ETag never claims a newer ledger than the body shows.
-        let tag = ETag.make(head: feed.head, request: request)
         if let match = request.headers[.ifNoneMatch], ETag.matches(match, tag) {
             return Response(status: .notModified, headers: [.eTag: tag])
         }
@@ -44,7 +54,6 @@ struct WebMiddleware<Context: RequestContext>: RouterMiddleware {
             context.logger.error("web request failed", metadata: ["error": "\(error)"])
             response = Problem(.internalServerError, code: "internal", detail: "the ledger could not answer").response
         }
-        response.headers[.eTag] = tag
         return response
     }
 
@@ -79,9 +88,10 @@ func withTimeLimit<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable (
     }
 }
 
-/// Entity tags: the head seq and a digest of what was asked, so a tag changes when the ledger does.
+/// Entity tags: the head seq and a digest of what was asked and of today's date (pages and
+/// overdue marks follow the day), so a tag changes when the ledger or the day does.
 enum ETag {
-    static func make(head: UInt64, request: Request) -> String {
+    static func make(head: UInt64, today: CivilDate, request: Request) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         func mix(_ text: String) {
             for byte in text.utf8 {
@@ -91,6 +101,7 @@ enum ETag {
             hash ^= 0xff
             hash = hash &* 0x0000_0100_0000_01b3
         }
+        mix(today.description)
         mix(request.uri.path)
         mix(request.uri.query ?? "")
         mix(request.headers[.accept] ?? "")
