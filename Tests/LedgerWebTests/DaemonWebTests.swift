@@ -24,6 +24,24 @@ import Testing
         // A graceful stop ends the web interface with the daemon.
         #expect(daemon.stop() == 0)
     }
+
+    @Test func servesOnAUnixSocketForAReverseProxy() throws {
+        let directory = try TemporaryDirectory("ledgerd-http")
+        let socket = directory.appending("http.sock")
+        let daemon = try DaemonProcess(arguments: ["--http", socket], directory: directory)
+        defer { _ = daemon.stop() }
+        let answer = try PlainHTTP.get(unixSocket: socket, "/api/at/2025-04-15")
+        #expect(answer.status == 200)
+        #expect(answer.headers["content-type"] == "application/json")
+        #expect(try PlainHTTP.get(unixSocket: socket, "/verify").status == 200)
+        #expect(daemon.stop() == 0)
+    }
+
+    @Test func anAddressThatIsNeitherIsRefused() async throws {
+        let result = try await CommandRunner.run("ledgerd", ["--http", "localhost", "--state-dir", "/nonexistent"])
+        #expect(result.status != 0)
+        #expect(result.errors.contains("--http localhost is neither"))
+    }
 }
 
 /// The event stream: catch-up, live events as they commit, and a reconnect's resumption.

@@ -49,7 +49,37 @@ enum PlainHTTP {
             usleep(50_000)
         }
         defer { close(fd) }
-        var request = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
+        return try exchange(fd, host: "127.0.0.1:\(port)", path, headers: headers, method: method)
+    }
+
+    /// Sends `GET path` over the HTTP Unix socket at `socketPath`, trying to connect for up to `wait`.
+    static func get(unixSocket socketPath: String, _ path: String, wait: Duration = .seconds(20)) throws -> Answer {
+        let deadline = ContinuousClock.now + wait
+        var fd: Int32 = -1
+        while true {
+            fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+            guard fd >= 0 else { throw Failure(description: "socket: \(errno)") }
+            var address = sockaddr_un()
+            address.sun_family = sa_family_t(AF_UNIX)
+            let bytes = Array(socketPath.utf8)
+            guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else { throw Failure(description: "path too long") }
+            withUnsafeMutableBytes(of: &address.sun_path) { raw in
+                for (index, byte) in bytes.enumerated() { raw[index] = byte }
+            }
+            let connected = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            }
+            if connected == 0 { break }
+            close(fd)
+            guard ContinuousClock.now < deadline else { throw Failure(description: "nothing listens at \(socketPath)") }
+            usleep(50_000)
+        }
+        defer { close(fd) }
+        return try exchange(fd, host: "localhost", path, headers: [:], method: "GET")
+    }
+
+    private static func exchange(_ fd: Int32, host: String, _ path: String, headers: [String: String], method: String) throws -> Answer {
+        var request = "\(method) \(path) HTTP/1.1\r\nHost: \(host)\r\nConnection: close\r\n"
         for (name, value) in headers { request += "\(name): \(value)\r\n" }
         request += "\r\n"
         let bytes = Array(request.utf8)
