@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Hummingbird
 import LedgerCore
 import LedgerProtocol
@@ -64,8 +67,16 @@ public struct WebInterface: Sendable {
     }
 
     /// The HTTP server as a service, listening on `address`.
-    public func application(address: BindAddress, logger: Logger) throws -> some ApplicationProtocol {
-        Application(router: try router(), configuration: ApplicationConfiguration(address: address, serverName: nil), logger: logger)
+    /// On a Unix socket (`socketPath`), the socket is made `0666` once listening, as the daemon's
+    /// own socket is: anyone local, a reverse proxy's user included, may connect and read.
+    public func application(address: BindAddress, socketPath: String? = nil, logger: Logger) throws -> some ApplicationProtocol {
+        Application(
+            router: try router(), configuration: ApplicationConfiguration(address: address, serverName: nil),
+            onServerRunning: { _ in
+                if let socketPath { chmod(socketPath, 0o666) }
+            },
+            logger: logger
+        )
     }
 
     /// Runs `body` on the read pool as the web's user, giving up (503) when its turn and the read
@@ -78,6 +89,11 @@ public struct WebInterface: Sendable {
 }
 
 extension WebInterface {
+    /// The socket path of `--http ADDRESS` when it names a Unix socket.
+    public static func socketPath(_ text: String) -> String? {
+        text.hasPrefix("/") || text.hasPrefix(".") ? text : nil
+    }
+
     /// Reads `--http ADDRESS`: `HOST:PORT` (`127.0.0.1:8080`, `[::1]:8080`) or a path for a Unix socket.
     public static func bindAddress(_ text: String) -> BindAddress? {
         if text.hasPrefix("/") || text.hasPrefix(".") { return .unixDomainSocket(path: text) }

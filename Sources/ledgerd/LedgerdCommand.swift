@@ -141,7 +141,7 @@ struct LedgerdCommand: AsyncParsableCommand {
         if let http, let address = WebInterface.bindAddress(http) {
             // After the daemon in the group, so it stops first on shutdown, while the read pool still runs.
             let web = WebInterface(log: daemon.log, reads: daemon.reads, feed: daemon.feed)
-            services.append(try web.application(address: address, logger: logger))
+            services.append(try web.application(address: address, socketPath: WebInterface.socketPath(http), logger: logger))
             logger.info("serving the web interface", metadata: ["http": "\(http)"])
         }
         let serviceGroup = ServiceGroup(

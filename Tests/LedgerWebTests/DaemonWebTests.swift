@@ -34,6 +34,8 @@ import Testing
         #expect(answer.status == 200)
         #expect(answer.headers["content-type"] == "application/json")
         #expect(try PlainHTTP.get(unixSocket: socket, "/verify").status == 200)
+        let mode = try FileManager.default.attributesOfItem(atPath: socket)[.posixPermissions] as? Int
+        #expect(mode == 0o666)
         #expect(daemon.stop() == 0)
     }
 
