@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Hummingbird
+import HummingbirdCore
 import LedgerCore
 import LedgerProtocol
 import LedgerServer
@@ -22,6 +23,13 @@ public struct WebInterface: Sendable {
         public var timeLimit: Duration = .seconds(30)
         /// Events in one page of an export or an event stream's catch-up.
         public var pageEvents = 1000
+        /// HTTP connections served at once; more wait to be accepted.
+        public var maximumConnections = 256
+        /// A connection idle this long between requests is closed.
+        public var idleTimeout: Duration = .seconds(60)
+        /// The most bytes of one header field, and of all of a request's headers.
+        public var maximumHeaderBytes = 8 << 10
+        public var maximumHeadersBytes = 32 << 10
 
         /// The defaults.
         public init() {}
@@ -71,7 +79,17 @@ public struct WebInterface: Sendable {
     /// own socket is: anyone local, a reverse proxy's user included, may connect and read.
     public func application(address: BindAddress, socketPath: String? = nil, logger: Logger) throws -> some ApplicationProtocol {
         Application(
-            router: try router(), configuration: ApplicationConfiguration(address: address, serverName: nil),
+            router: try router(),
+            server: .http1(configuration: .init(
+                idleTimeout: .seconds(limits.idleTimeout.components.seconds),
+                httpDecoderConfiguration: .init(
+                    maxHeaderFieldSize: limits.maximumHeaderBytes, maxHeaderListSize: limits.maximumHeadersBytes, maxHeaderFieldCount: 100
+                )
+            )),
+            configuration: ApplicationConfiguration(
+                address: address, serverName: nil,
+                availableConnectionsDelegate: MaximumAvailableConnections(limits.maximumConnections)
+            ),
             onServerRunning: { _ in
                 if let socketPath { chmod(socketPath, 0o666) }
             },
