@@ -80,6 +80,9 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOExtras", package: "swift-nio-extras"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -188,7 +191,7 @@ let package = Package(
         .testTarget(
             name: "LedgerWebTests",
             dependencies: [
-                "LedgerCore", "LedgerStore", "LedgerProtocol", "LedgerServer", "LedgerWeb", "LedgerTestSupport", "LedgerHarness", "ledgerd",
+                "LedgerCore", "LedgerStore", "LedgerProtocol", "LedgerServer", "LedgerWeb", "LedgerTestSupport", "LedgerHarness", "LedgerClient", "ledgerd",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Checks deploy/ledgerd.service and deploy/ledgerd.socket (docs/service.md):
-#   1. both pass `systemd-analyze verify --man=no`, with ExecStart= pointing
+# Checks deploy/ledgerd.service, ledgerd.socket and ledgerd-http.socket
+# (docs/service.md):
+#   1. all three pass `systemd-analyze verify --man=no`, with ExecStart= pointing
 #      at the ledgerd binary given as $1 (verify insists that it exists);
 #   2. `systemd-analyze security --offline=yes` rates the service at an
 #      overall exposure of at most 1.0 ("SAFE").
@@ -65,7 +66,7 @@ while IFS= read -r line || [ -n "$line" ]; do
     esac
     printf '%s\n' "$line"
 done < "$here/ledgerd.service" > "$work/ledgerd.service"
-cp "$here/ledgerd.socket" "$work/ledgerd.socket"
+cp "$here/ledgerd.socket" "$here/ledgerd-http.socket" "$work/"
 if [ "$replaced" -ne 1 ]; then
     echo "check-units: ledgerd.service has no ExecStart= naming /usr/local/bin/ledgerd" >&2
     exit 1
@@ -74,12 +75,12 @@ fi
 status=0
 
 # --- 1. verify ---------------------------------------------------------------
-# Both files on one command line: the service Requires= the socket, which
-# systemd-analyze finds beside it. Loading the units' dependencies
+# All three files on one command line: the service Requires= its socket and
+# the web's socket names the service, which systemd-analyze finds beside them. Loading the units' dependencies
 # (sockets.target, multi-user.target, ...) can make it warn about unrelated
 # units installed on this machine; only lines about our units count.
 set +e
-verify_out=$(systemd-analyze verify --man=no "$work/ledgerd.service" "$work/ledgerd.socket" 2>&1)
+verify_out=$(systemd-analyze verify --man=no "$work/ledgerd.service" "$work/ledgerd.socket" "$work/ledgerd-http.socket" 2>&1)
 verify_rc=$?
 set -e
 ours=$(grep -E "ledgerd|$(printf '%s' "$work" | sed 's/[][\.*^$/]/\\&/g')" <<<"$verify_out" || true)

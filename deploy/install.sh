@@ -132,6 +132,7 @@ else
     fi
 fi
 run install -m 0644 "$here/ledgerd.socket" "$unitdir/ledgerd.socket"
+run install -m 0644 "$here/ledgerd-http.socket" "$unitdir/ledgerd-http.socket"
 
 say "installing sysusers.d and tmpfiles.d entries"
 run install -d -m 0755 "$sysusersdir" "$tmpfilesdir"
@@ -189,6 +190,8 @@ cat <<EOF
 $done_msg
   systemctl enable --now ledgerd.socket      # listen on /run/ledger/ledger.sock;
                                              # ledgerd starts on the first connection
+  systemctl enable --now ledgerd-http.socket # the web interface on 127.0.0.1:8080
+                                             # (restart ledgerd.service if it runs)
   usermod -aG ledger USER                    # let USER append (log in again after)
   $prefix/bin/ledger at 2025-04-15 --socket /run/ledger/ledger.sock
 After an upgrade: systemctl try-restart ledgerd.service

@@ -145,6 +145,15 @@ public final class DaemonProcess: @unchecked Sendable {
         return process.terminationStatus
     }
 
+    /// Waits at most `limit` for the daemon to exit on its own; returns its exit status, or nil
+    /// when it is still running.
+    public func waitForExit(within limit: Duration) -> Int32? {
+        guard let process else { return nil }
+        let deadline = ContinuousClock.now + limit
+        while process.isRunning && ContinuousClock.now < deadline { usleep(5_000) }
+        return process.isRunning ? nil : process.terminationStatus
+    }
+
     /// Kills the daemon with SIGKILL, as a power cut or the OOM killer would, and waits for it to be gone.
     public func kill() {
         guard let process, process.isRunning else { return }

@@ -15,10 +15,23 @@ public enum ListenedSockets {
         take(environment: environment, pid: pid, first: firstDescriptor)
     }
 
-    /// The descriptors passed to this process; call it once, early in `main`, before any thread starts.
+    /// A passed socket and the name its socket unit gave it (`FileDescriptorName=`, by default the
+    /// unit's own name), or `unknown` when the service manager named none.
+    public struct Passed: Equatable, Sendable {
+        public let descriptor: Int32
+        public let name: String
+
+        public init(descriptor: Int32, name: String) {
+            self.descriptor = descriptor
+            self.name = name
+        }
+    }
+
+    /// The descriptors passed to this process, with their names; call it once, early in `main`,
+    /// before any thread starts.
     ///
     /// Unsets `LISTEN_PID`, `LISTEN_FDS` and `LISTEN_FDNAMES` so child processes do not believe the sockets are theirs.
-    public static func takeFromProcess() -> [Int32] {
+    public static func takeFromProcess() -> [Passed] {
         let names = ["LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES"]
         var environment: [String: String] = [:]
         for name in names {
@@ -30,14 +43,28 @@ public enum ListenedSockets {
         for name in names {
             unsetenv(name)
         }
-        return descriptors
+        return named(descriptors, names: environment["LISTEN_FDNAMES"])
+    }
+
+    /// `descriptors` with the names of `LISTEN_FDNAMES` (colon-separated, in the same order); every
+    /// one is `unknown` when the list is missing or does not have one name per descriptor, as
+    /// `sd_listen_fds_with_names(3)` has it.
+    public static func named(_ descriptors: [Int32], names: String?) -> [Passed] {
+        var list = names.map { $0.split(separator: ":", omittingEmptySubsequences: false).map(String.init) } ?? []
+        if list.count != descriptors.count { list = Array(repeating: "unknown", count: descriptors.count) }
+        return zip(descriptors, list).map { Passed(descriptor: $0, name: $1) }
+    }
+
+    /// Whether `fd` is a listening stream socket of any family: the web interface's handed-over
+    /// socket may be TCP (`ListenStream=127.0.0.1:8080`) or Unix.
+    public static func isListeningStream(_ fd: Int32) -> Bool {
+        guard let type = integerOption(fd, SO_TYPE), type == Int32(SOCK_STREAM.rawValue) else { return false }
+        return integerOption(fd, SO_ACCEPTCONN) == 1
     }
 
     /// Whether `fd` is a listening `AF_UNIX` stream socket, the only kind of passed socket the daemon can serve.
     public static func isListeningUnixStream(_ fd: Int32) -> Bool {
-        guard let type = integerOption(fd, SO_TYPE), type == Int32(SOCK_STREAM.rawValue) else { return false }
-        guard family(of: fd) == Int32(AF_UNIX) else { return false }
-        return integerOption(fd, SO_ACCEPTCONN) == 1
+        isListeningStream(fd) && family(of: fd) == Int32(AF_UNIX)
     }
 
     /// The range the environment describes for `pid`, starting at `first`, or nil when it describes none.

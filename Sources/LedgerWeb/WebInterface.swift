@@ -8,6 +8,7 @@ import LedgerProtocol
 import LedgerServer
 import LedgerStore
 import Logging
+import ServiceLifecycle
 
 /// The read-only HTTP interface that ledgerd serves beside its Unix socket (`ledgerd --http`).
 ///
@@ -34,6 +35,9 @@ public struct WebInterface: Sendable {
         /// The defaults.
         public init() {}
     }
+
+    /// The name (`FileDescriptorName=`) of the socket the service manager hands over for the web interface.
+    public static let socketName = "http"
 
     /// The read-pool user every web read is charged to: one bucket for all of the web.
     public static let readUser: ReadScheduler.User = UInt32.max - 1
@@ -80,12 +84,7 @@ public struct WebInterface: Sendable {
     public func application(address: BindAddress, socketPath: String? = nil, logger: Logger) throws -> some ApplicationProtocol {
         Application(
             router: try router(),
-            server: .http1(configuration: .init(
-                idleTimeout: .seconds(limits.idleTimeout.components.seconds),
-                httpDecoderConfiguration: .init(
-                    maxHeaderFieldSize: limits.maximumHeaderBytes, maxHeaderListSize: limits.maximumHeadersBytes, maxHeaderFieldCount: 100
-                )
-            )),
+            server: .http1(configuration: Self.channelConfiguration(limits)),
             configuration: ApplicationConfiguration(
                 address: address, serverName: nil,
                 availableConnectionsDelegate: MaximumAvailableConnections(limits.maximumConnections)
@@ -94,6 +93,22 @@ public struct WebInterface: Sendable {
                 if let socketPath { chmod(socketPath, 0o666) }
             },
             logger: logger
+        )
+    }
+
+    /// The HTTP server as a service, on a listening stream socket (TCP or Unix) the service manager
+    /// handed over: the socket unit named `http` (`deploy/ledgerd-http.socket`).
+    public func service(handedOver descriptor: Int32, logger: Logger) throws -> some Service {
+        HandedOverServer(descriptor: descriptor, responder: try router().buildResponder(), limits: limits, logger: logger)
+    }
+
+    /// Each HTTP/1 connection's settings: the idle timeout and the bounds on headers.
+    static func channelConfiguration(_ limits: Limits) -> HTTP1Channel.Configuration {
+        .init(
+            idleTimeout: .seconds(limits.idleTimeout.components.seconds),
+            httpDecoderConfiguration: .init(
+                maxHeaderFieldSize: limits.maximumHeaderBytes, maxHeaderListSize: limits.maximumHeadersBytes, maxHeaderFieldCount: 100
+            )
         )
     }
 

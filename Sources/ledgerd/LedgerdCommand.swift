@@ -17,7 +17,8 @@ struct LedgerdCommand: AsyncParsableCommand {
         commandName: "ledgerd",
         abstract: "Serve a commitment ledger on a Unix socket (NDJSON requests, one per line).",
         discussion: """
-            Run by systemd (Type=notify, socket activation through LISTEN_FDS) or by hand. Root, the \
+            Run by systemd (Type=notify, socket activation through LISTEN_FDS; a socket named http \
+            serves the web interface) or by hand. Root, the \
             daemon's own user and members of the writers group may append; anyone who can connect may read.
             """
     )
@@ -83,7 +84,10 @@ struct LedgerdCommand: AsyncParsableCommand {
         StandardErrorLog.bootstrap(level: logLevel)
         let logger = Logger(label: "ledgerd")
         let notifier = SystemdNotifier.fromProcessEnvironment()
-        let handed = ListenedSockets.takeFromProcess()
+        let passed = ListenedSockets.takeFromProcess()
+        // The socket unit named `http` (deploy/ledgerd-http.socket) is the web interface's; any other is the ledger's.
+        let handedWeb = passed.first { $0.name == WebInterface.socketName }?.descriptor
+        let handed = passed.filter { $0.name != WebInterface.socketName }.map(\.descriptor)
         let directory = stateDirectory ?? (getenv("STATE_DIRECTORY").map { String(cString: $0) }.flatMap { $0.split(separator: ":").first.map(String.init) }) ?? "/var/lib/ledger"
 
         logger.info("starting", metadata: [
@@ -102,6 +106,16 @@ struct LedgerdCommand: AsyncParsableCommand {
         // Members of the daemon's group may open the store directly (`ledger --db`) beside it:
         // an LMDB reader needs to write its slot in lock.mdb.
         chmod(directory + "/lock.mdb", 0o660)
+        if let handedWeb {
+            guard http == nil else {
+                logger.critical("--http is given, and systemd handed over a socket named http as well: serve the web on one of them", metadata: ["http": "\(http ?? "")"])
+                throw ExitCode.failure
+            }
+            guard ListenedSockets.isListeningStream(handedWeb) else {
+                logger.critical("the socket systemd handed over for the web interface is not a listening stream socket", metadata: ["fd": "\(handedWeb)"])
+                throw ExitCode.failure
+            }
+        }
         let listener: ServerConfiguration.Listener
         if let descriptor = handed.first {
             guard ListenedSockets.isListeningUnixStream(descriptor) else {
@@ -138,9 +152,12 @@ struct LedgerdCommand: AsyncParsableCommand {
         if let notifier, let interval = SystemdNotifier.watchdogInterval(environment: environment(), pid: getpid()) {
             services.append(Watchdog(notifier: notifier, daemon: daemon, interval: interval, logger: logger))
         }
-        if let http, let address = WebInterface.bindAddress(http) {
-            // After the daemon in the group, so it stops first on shutdown, while the read pool still runs.
-            let web = WebInterface(log: daemon.log, reads: daemon.reads, feed: daemon.feed)
+        // After the daemon in the group, so the web stops first on shutdown, while the read pool still runs.
+        let web = WebInterface(log: daemon.log, reads: daemon.reads, feed: daemon.feed)
+        if let handedWeb {
+            services.append(try web.service(handedOver: handedWeb, logger: logger))
+            logger.info("serving the web interface", metadata: ["http": "fd \(handedWeb) from systemd"])
+        } else if let http, let address = WebInterface.bindAddress(http) {
             services.append(try web.application(address: address, socketPath: WebInterface.socketPath(http), logger: logger))
             logger.info("serving the web interface", metadata: ["http": "\(http)"])
         }

@@ -103,5 +103,18 @@ import Testing
         try #require(status == 0)
         try #require(listen(fd, 1) == 0)
         #expect(!ListenedSockets.isListeningUnixStream(fd))
+        #expect(ListenedSockets.isListeningStream(fd), "the web interface's socket may be TCP")
+    }
+
+    @Test func namesEachSocketFromListenFDNames() {
+        #expect(ListenedSockets.named([3, 4], names: "ledgerd.socket:http") == [
+            .init(descriptor: 3, name: "ledgerd.socket"), .init(descriptor: 4, name: "http"),
+        ])
+        #expect(ListenedSockets.named([3], names: nil) == [.init(descriptor: 3, name: "unknown")])
+        #expect(
+            ListenedSockets.named([3, 4], names: "http") == [.init(descriptor: 3, name: "unknown"), .init(descriptor: 4, name: "unknown")],
+            "a list that does not name every socket names none"
+        )
+        #expect(ListenedSockets.named([3, 4], names: ":http") == [.init(descriptor: 3, name: ""), .init(descriptor: 4, name: "http")])
     }
 }

@@ -21,6 +21,19 @@ public enum Host {
         getpwnam(user) != nil && getgrnam(group) != nil
     }
 
+    /// Whether a program can be run in a network namespace of its own, as `PrivateNetwork=yes`
+    /// runs a service: `unshare --net` works (root, or user namespaces allowed).
+    public static let canUnshareNetwork: Bool = {
+        guard has("/usr/bin/unshare") else { return false }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
+        process.arguments = ["--net", "--map-root-user", "/bin/true"]
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return false }
+        process.waitUntilExit()
+        return process.terminationStatus == 0
+    }()
+
     /// Whether this process may run a program as another user: root, with `setpriv`.
     public static let canSwitchUser = isRoot && has("/usr/bin/setpriv") && hasUser("nobody", group: "nogroup")
 }

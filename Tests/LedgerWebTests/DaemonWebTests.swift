@@ -1,4 +1,5 @@
 import Foundation
+import LedgerClient
 import LedgerCore
 import LedgerHarness
 import LedgerTestSupport
@@ -37,6 +38,68 @@ import Testing
         let mode = try FileManager.default.attributesOfItem(atPath: socket)[.posixPermissions] as? Int
         #expect(mode == 0o666)
         #expect(daemon.stop() == 0)
+    }
+
+    @Test(.enabled(if: Host.has("/usr/bin/systemd-socket-activate"), "needs systemd-socket-activate (the systemd package)"))
+    func servesOnTheSocketSystemdHandsOverNamedHTTP() throws {
+        try servesOnHandedOverSockets(around: [])
+    }
+
+    @Test(
+        .enabled(if: Host.has("/usr/bin/systemd-socket-activate"), "needs systemd-socket-activate (the systemd package)"),
+        .enabled(if: Host.canUnshareNetwork, "needs unshare --net (root, or user namespaces)")
+    )
+    func servesTheHandedOverSocketFromAPrivateNetwork() throws {
+        // As the unit's PrivateNetwork=yes: ledgerd runs in a network namespace of its own, with
+        // only a loopback of its own, and still serves the TCP socket opened on the host's.
+        try servesOnHandedOverSockets(around: ["/usr/bin/unshare", "--net", "--map-root-user", "--"])
+    }
+
+    /// ledgerd run by `launcher` (and systemd-socket-activate around it) serves the web on the
+    /// socket named http and the ledger on the other.
+    private func servesOnHandedOverSockets(around launcher: [String]) throws {
+        // As ledgerd.socket and ledgerd-http.socket hand theirs to the one service: the ledger's
+        // Unix socket first, then a TCP socket named http. systemd-socket-activate execs ledgerd on
+        // the first connection to either.
+        let directory = try TemporaryDirectory("ledgerd-http-activate")
+        let socket = directory.appending("activated.sock")
+        let port = try PlainHTTP.freePort()
+        let daemon = try DaemonProcess(
+            wrapper: [
+                "/usr/bin/systemd-socket-activate", "-l", socket, "-l", "127.0.0.1:\(port)", "--fdname=ledgerd.socket:http",
+            ] + launcher,
+            readiness: .accepting(socket), in: directory.path, keeping: directory
+        )
+        defer { _ = daemon.stop() }
+        let connection = try LedgerConnection(path: socket, timeout: .seconds(60))
+        let lines = try String(contentsOfFile: Paths.exampleLedger, encoding: .utf8).split(separator: "\n").map(String.init)
+        _ = try connection.append(lines)
+        let expected = atBytes(try connection.at(date: try CivilDate.iso("2025-04-15")))
+
+        let answer = try PlainHTTP.get(port: port, "/api/at/2025-04-15")
+        #expect(answer.status == 200)
+        #expect(answer.body == expected)
+        #expect(daemon.log.contains("http=fd 4 from systemd"), "\(daemon.log)")
+        #expect(daemon.log.contains("socket=fd 3 from systemd"), "\(daemon.log)")
+        #expect(daemon.stop() == 0)
+    }
+
+    @Test(.enabled(if: Host.has("/usr/bin/systemd-socket-activate"), "needs systemd-socket-activate (the systemd package)"))
+    func aHandedOverHTTPSocketAndHTTPTogetherAreRefused() throws {
+        let directory = try TemporaryDirectory("ledgerd-http-both")
+        let socket = directory.appending("activated.sock")
+        let port = try PlainHTTP.freePort()
+        let daemon = try DaemonProcess(
+            arguments: ["--http", "127.0.0.1:\(try PlainHTTP.freePort())"],
+            wrapper: [
+                "/usr/bin/systemd-socket-activate", "-l", socket, "-l", "127.0.0.1:\(port)", "--fdname=ledgerd.socket:http",
+            ],
+            readiness: .accepting(socket), in: directory.path, keeping: directory
+        )
+        // The first connection execs ledgerd, which refuses to choose and exits.
+        _ = try? PlainHTTP.get(port: port, "/verify", wait: .seconds(5))
+        #expect(daemon.waitForExit(within: .seconds(20)) == 1)
+        #expect(daemon.log.contains("--http is given, and systemd handed over a socket named http as well"), "\(daemon.log)")
     }
 
     @Test func anAddressThatIsNeitherIsRefused() async throws {
