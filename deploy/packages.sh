@@ -4,9 +4,12 @@
 # libsqlite3-dev (the baseline ledger-bench measures against),
 # pkg-config, python3 with jsonschema (the independent schema validator), systemd
 # (systemd-analyze and systemd-socket-activate check the service), util-linux (setpriv),
-# and socat and netcat-openbsd (the README's one-line clients, run as written in the tests).
+# socat and netcat-openbsd (the README's one-line clients, run as written in the tests),
+# chromium (the headless browser the web pages are tested in), and python3-pip, which
+# installs openapi-spec-validator (the independent OpenAPI validator; Debian 12 does not
+# package it) from PyPI into .build/python, where the tests look for it.
 set -euo pipefail
-packages=(liblmdb-dev lmdb-utils libsqlite3-dev pkg-config python3 python3-jsonschema systemd util-linux socat netcat-openbsd)
+packages=(liblmdb-dev lmdb-utils libsqlite3-dev pkg-config python3 python3-jsonschema python3-pip systemd util-linux socat netcat-openbsd chromium)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
@@ -20,3 +23,8 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 # The python3 first on PATH may not be Debian's: make sure it has jsonschema too.
 python3 -c 'import jsonschema' 2>/dev/null || python3 -m pip install -q jsonschema
+# Into the package's own build directory (pip's --target), not the system's Python.
+python_target="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/.build/python"
+if ! PYTHONPATH="$python_target" python3 -c 'import openapi_spec_validator' 2>/dev/null; then
+    python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore --target "$python_target" 'openapi-spec-validator==0.9.0'
+fi

@@ -97,9 +97,12 @@ public final class ReadScheduler: Sendable {
         for user: User, cost: ReadCost, _ body: @escaping @Sendable () throws -> Result
     ) async throws -> Result {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Result, Error>) in
-            let job = Job(cost: cost) { [niceness] in
+            let job = Job(cost: cost) { [niceness, self] in
                 ReadThread.lowerPriority(by: niceness)
-                continuation.resume(with: Swift.Result { try body() })
+                let result = Swift.Result { try body() }
+                // Counted before the reader has its answer, so a caller that got one sees it counted.
+                state.withLock { $0.completed += 1 }
+                continuation.resume(with: result)
             }
             let ready = state.withLock { state -> [(Job, User)] in
                 if state.queues[user]?.isEmpty ?? true { state.rotation.append(user) }
@@ -119,7 +122,6 @@ public final class ReadScheduler: Sendable {
                 job.run()
                 let next = state.withLock { state -> [(Job, User)] in
                     state.running -= 1
-                    state.completed += 1
                     if case .expensive(let kind) = job.cost {
                         state.runningExpensive -= 1
                         state.runningByKind[kind, default: 1] -= 1

@@ -122,6 +122,14 @@ struct WebAPI: Sendable {
         )
     }
 
+    /// `GET /api/openapi.json`: the OpenAPI 3.1 document of this interface, `Schemas/openapi.json`
+    /// compiled into the binary.
+    static func openAPI() -> Response {
+        Response(status: .ok, headers: [.contentType: WebMediaType.json], body: ResponseBody(byteBuffer: openAPIDocument))
+    }
+
+    private static let openAPIDocument = ByteBuffer(bytes: PackageResources.openapi_json)
+
     // MARK: - Reading the request
 
     static func date(_ text: String?, name: String) throws(Problem) -> CivilDate {

@@ -65,6 +65,7 @@ public struct WebInterface: Sendable {
         router.get("/api/diff/:from/:to") { request, context in try await api.diff(request, context) }
         router.get("/api/export") { request, _ in try api.export(request) }
         router.get("/api/events") { request, _ in try api.events(request) }
+        router.get("/api/openapi.json") { _, _ in WebAPI.openAPI() }
         let pages = try WebPages(interface: self)
         router.get("/style.css") { _, _ in pages.style() }
         router.get("/at") { request, _ in try pages.atForm(request) }

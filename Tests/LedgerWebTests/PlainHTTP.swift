@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -33,7 +34,7 @@ enum PlainHTTP {
     }
 
     /// Sends `GET path` (with `headers`) and reads the answer to the end, trying to connect for up to `wait`.
-    static func get(port: Int, _ path: String, headers: [String: String] = [:], method: String = "GET", wait: Duration = .seconds(20)) throws -> Answer {
+    private static func unchecked(port: Int, _ path: String, headers: [String: String], method: String, wait: Duration) throws -> Answer {
         let deadline = ContinuousClock.now + wait
         var fd: Int32 = -1
         while true {
@@ -50,6 +51,20 @@ enum PlainHTTP {
         }
         defer { close(fd) }
         return try exchange(fd, host: "127.0.0.1:\(port)", path, headers: headers, method: method)
+    }
+
+    /// Sends `method path` (with `headers`) and reads the answer to the end, trying to connect for
+    /// up to `wait`; a JSON answer is checked against the OpenAPI document.
+    static func get(
+        port: Int, _ path: String, headers: [String: String] = [:], method: String = "GET", wait: Duration = .seconds(20),
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> Answer {
+        let answer = try unchecked(port: port, path, headers: headers, method: method, wait: wait)
+        OpenAPIConformance.shared.expectConforms(
+            method: method, path: path, status: answer.status, contentType: answer.headers["content-type"], body: answer.body,
+            sourceLocation: sourceLocation
+        )
+        return answer
     }
 
     /// Sends `GET path` over the HTTP Unix socket at `socketPath`, trying to connect for up to `wait`.
@@ -75,7 +90,11 @@ enum PlainHTTP {
             usleep(50_000)
         }
         defer { close(fd) }
-        return try exchange(fd, host: "localhost", path, headers: [:], method: "GET")
+        let answer = try exchange(fd, host: "localhost", path, headers: [:], method: "GET")
+        OpenAPIConformance.shared.expectConforms(
+            method: "GET", path: path, status: answer.status, contentType: answer.headers["content-type"], body: answer.body
+        )
+        return answer
     }
 
     private static func exchange(_ fd: Int32, host: String, _ path: String, headers: [String: String], method: String) throws -> Answer {

@@ -33,10 +33,10 @@ final class WebFixture: Sendable {
         feed.publish(head: try log.head().seq)
     }
 
-    /// Runs `test` against the router in memory.
+    /// Runs `test` against the router in memory, checking every JSON answer against the OpenAPI document.
     func test<Value: Sendable>(_ test: @Sendable (any TestClientProtocol) async throws -> Value) async throws -> Value {
         let app = Application(router: try interface.router())
-        let value = try await app.test(.router, test)
+        let value = try await app.test(.router) { client in try await test(ConformingClient(client: client)) }
         await reads.shutDown()
         return value
     }
