@@ -96,6 +96,7 @@ let package = Package(
         .target(
             name: "LedgerHarness",
             dependencies: [
+                "LedgerCore",
                 "LedgerClient",
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),

@@ -2,6 +2,7 @@ import Foundation
 import LedgerClient
 import LedgerCore
 import LedgerHarness
+import LedgerStore
 import LedgerTestSupport
 import Testing
 
@@ -166,5 +167,50 @@ import Testing
         let received = String(decoding: answer.body, as: UTF8.self).split(separator: "\n").map(String.init)
         #expect(received == exported.map { CanonicalJSON.string(.object($0)) })
         #expect(try PlainHTTP.get(port: port, "/api/export?from_seq=x").status == 400)
+    }
+}
+
+/// The API beside the socket on a generated ledger: 20 departments, amendments, slips, bill
+/// stages, corrections and backdated events, as ledger-bench generates them.
+@Suite struct GeneratedLedgerWebTests {
+    @Test func everyAnswerIsTheSocketsOnAGeneratedLedger() throws {
+        let port = try PlainHTTP.freePort()
+        let daemon = try DaemonProcess(arguments: ["--http", "127.0.0.1:\(port)"])
+        defer { _ = daemon.stop() }
+        let connection = try daemon.connect()
+        var workload = Workload(seed: 12, total: 3000)
+        for _ in 0..<3 { _ = try connection.append(workload.next(500)) }
+        // A cut-off between the two halves: "as known then" sees only the first.
+        usleep(5_000)
+        let halfway = SystemClock.now().description
+        usleep(5_000)
+        for _ in 0..<3 { _ = try connection.append(workload.next(500)) }
+        #expect(try connection.stats().events == 3000)
+
+        // The departments the ledger has lines in (the web answers 404 for any other).
+        let departments = try connection.at(date: Workload.lastDay).departments.map(\.department)
+        #expect(departments.count > 10)
+        var random = SplitMix64(seed: 7)
+        let span = Workload.firstDay.days(to: Workload.lastDay)
+        for _ in 0..<8 {
+            let date = Workload.firstDay.adding(days: random.below(span + 1))
+            let department = departments[random.below(departments.count)]
+            #expect(try PlainHTTP.get(port: port, "/api/at/\(date)").body == atBytes(try connection.at(date: date)))
+            let one = try PlainHTTP.get(port: port, "/api/at/\(date)?department=\(department)&known_at=\(halfway)")
+            let socket = atBytes(try connection.at(date: date, department: department, knownAt: halfway))
+            #expect(one.body == socket, "\(department) at \(date)")
+        }
+        for index in [1, 5, 17, 30] {
+            let line = "line-\(index)"
+            let expected = CanonicalJSON.string(.array(try connection.history(line: line).map(JSONValue.object)), sortKeys: false)
+            let answer = try PlainHTTP.get(port: port, "/api/lines/\(line)")
+            #expect(answer.status == 200)
+            #expect(String(decoding: answer.body, as: UTF8.self) == expected, "\(line)")
+        }
+        let exported = try connection.exportedEvents().map { CanonicalJSON.string(.object($0)) }
+        let streamed = String(decoding: try PlainHTTP.get(port: port, "/api/export").body, as: UTF8.self).split(separator: "\n").map(String.init)
+        #expect(streamed == exported)
+        let diff = try PlainHTTP.get(port: port, "/api/diff/2016-01-01/2024-12-31")
+        #expect(diff.status == 200)
     }
 }

@@ -4,20 +4,20 @@ import LedgerCore
 /// events in 20 departments, mostly funding, with amendments, slips, bill stages, deliveries,
 /// withdrawals and corrections, and about 10% of events backdated (recorded long after they happened).
 /// The events' dates run evenly from `Workload.firstDay` to `Workload.lastDay` over `total` events.
-struct Workload {
+public struct Workload: Sendable {
     /// The first effective date of a generated ledger.
-    static let firstDay = CivilDate(year: 2015, month: 1, day: 1) ?? CivilDate(daysSinceEpoch: 16436)
+    public static let firstDay = CivilDate(year: 2015, month: 1, day: 1) ?? CivilDate(daysSinceEpoch: 16436)
     /// The last effective date of a generated ledger.
-    static let lastDay = CivilDate(year: 2025, month: 12, day: 31) ?? CivilDate(daysSinceEpoch: 20453)
+    public static let lastDay = CivilDate(year: 2025, month: 12, day: 31) ?? CivilDate(daysSinceEpoch: 20453)
 
     private var random: SplitMix64
     private var lines: [GeneratedLine] = []
     private var day: CivilDate
     private var serial = 0
     private let total: Int
-    let departments = 20
+    public let departments = 20
 
-    private struct GeneratedLine {
+    private struct GeneratedLine: Sendable {
         var slug: String
         var department: String
         var announcedOn: CivilDate
@@ -27,14 +27,14 @@ struct Workload {
     }
 
     /// The workload of `total` events made from `seed`.
-    init(seed: UInt64, total: Int) {
+    public init(seed: UInt64, total: Int) {
         random = SplitMix64(seed: seed)
         day = Self.firstDay
         self.total = max(total, 1)
     }
 
     /// The next `count` events.
-    mutating func next(_ count: Int) -> [JSONValue] {
+    public mutating func next(_ count: Int) -> [JSONValue] {
         (0..<count).map { _ in nextEvent() }
     }
 
@@ -117,12 +117,12 @@ struct Workload {
 }
 
 /// A small, fast, seedable generator (SplitMix64), so every run makes the same workload.
-struct SplitMix64 {
+public struct SplitMix64: Sendable {
     private var state: UInt64
 
-    init(seed: UInt64) { state = seed }
+    public init(seed: UInt64) { state = seed }
 
-    mutating func next() -> UInt64 {
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -130,7 +130,7 @@ struct SplitMix64 {
         return z ^ (z >> 31)
     }
 
-    mutating func below(_ bound: Int) -> Int {
+    public mutating func below(_ bound: Int) -> Int {
         Int(next() % UInt64(max(bound, 1)))
     }
 }
