@@ -29,6 +29,13 @@ struct LinePage: Sendable {
     var pledged: String
     var funded: String
     var today: String
+    var due: String?
+    var delivered: String?
+    /// OVERDUE, LATE, or the status, and its look, as on the at page.
+    var statusLabel: String
+    var statusClass: String
+    var badges: [AtPage.Badge]
+    var hasBadges: Bool
     var chart: Chart
     var events: [Event]
 
@@ -44,6 +51,15 @@ struct LinePage: Sendable {
         pledged = state.pledged.formatted
         funded = state.funded.formatted
         self.today = today.description
+        due = state.due?.description
+        delivered = state.deliveredOn?.description
+        // Today's view of the line; the parts it may have are on the at page.
+        let snapshot = LineSnapshot(state: state, overdue: state.isOverdue(on: today), childrenPledged: .zero)
+        statusLabel = AtTable.status(snapshot)
+        statusClass = snapshot.overdue ? "overdue" : state.isLate ? "late" : state.status.rawValue
+        let notes = AtTable.notes(snapshot)
+        hasBadges = !notes.isEmpty
+        badges = notes.map { AtPage.Badge(kind: $0.kind.rawValue, text: $0.text, linkTo: $0.line) }
         chart = Chart(timeline, through: today)
         events = entries.map { entry in
             let event = entry.stored.event
@@ -99,12 +115,26 @@ struct LinePage: Sendable {
     }
 }
 
-/// The inline SVG chart's geometry: step lines of pledged and funded money against time.
+/// The inline SVG chart's geometry: step lines of pledged and funded money against time, and a
+/// mark at each due date the line has had, the earlier ones as moved. All in integer arithmetic:
+/// pence and days are never floating point, pixels neither.
 struct Chart: Sendable {
+    struct DueMark: Sendable {
+        var x: Int
+        var label: String
+        /// The due date in force now; the others were moved (slipped or re-dated) from.
+        var current: Bool
+        var labelY: Int
+        /// The label's side of the line: after it in the left half, before it in the right.
+        var anchor: String
+        var labelX: Int
+    }
+
     var width = 600
     var height = 220
     var left = 8
     var right = 592
+    var top = 24
     var bottom = 190
     var labels = 212
     var from: String
@@ -112,19 +142,21 @@ struct Chart: Sendable {
     var maximum: String
     var pledged: String
     var funded: String
+    var dues: [DueMark]
 
     init(_ timeline: [(date: CivilDate, state: LineState?)], through today: CivilDate) {
         let start = timeline.first?.date ?? today
-        let end = max(today, timeline.last?.date ?? today, start.adding(days: 1))
+        let dueDays = Self.dues(timeline)
+        let end = max(today, timeline.last?.date ?? today, start.adding(days: 1), dueDays.map(\.day).max() ?? today)
         from = start.description
         to = end.description
-        let top = 24
         let most = timeline.map { max($0.state?.pledged.value ?? 0, $0.state?.funded.value ?? 0) }.max() ?? 0
         maximum = Pence(most).formatted
-        let span = Double(max(start.days(to: end), 1))
-        let (left, right, bottom) = (left, right, bottom)
-        func x(_ date: CivilDate) -> Int { left + Int(Double(right - left) * Double(start.days(to: date)) / span) }
-        func y(_ amount: Int64) -> Int { most == 0 ? bottom : bottom - Int(Double(bottom - top) * Double(amount) / Double(most)) }
+        let span = Int64(max(start.days(to: end), 1))
+        let (left, right, top, bottom) = (left, right, top, bottom)
+        func x(_ date: CivilDate) -> Int { left + Int(Int64(right - left) * Int64(start.days(to: date)) / span) }
+        // At most 10^15 pence times 166 pixels: well inside 64 bits.
+        func y(_ amount: Int64) -> Int { most == 0 ? bottom : bottom - Int(Int64(bottom - top) * amount / most) }
         func steps(_ amount: (LineState?) -> Int64) -> String {
             var points: [String] = []
             var previous = bottom
@@ -140,5 +172,23 @@ struct Chart: Sendable {
         }
         pledged = steps { $0?.pledged.value ?? 0 }
         funded = steps { $0?.funded.value ?? 0 }
+        dues = dueDays.enumerated().map { index, due in
+            let px = x(due.day)
+            let before = px > (left + right) / 2
+            return DueMark(
+                x: px, label: "due " + due.text, current: index == dueDays.count - 1, labelY: top + 14 + 14 * (index % 3),
+                anchor: before ? "end" : "start", labelX: before ? px - 4 : px + 4
+            )
+        }
+    }
+
+    /// Each due date the line has had, in the order it had them, as its last day and as written.
+    static func dues(_ timeline: [(date: CivilDate, state: LineState?)]) -> [(day: CivilDate, text: String)] {
+        var dues: [(day: CivilDate, text: String)] = []
+        for entry in timeline {
+            guard let due = entry.state?.due, dues.last?.text != due.description else { continue }
+            dues.append((due.lastDay, due.description))
+        }
+        return dues
     }
 }

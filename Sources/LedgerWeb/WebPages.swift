@@ -30,8 +30,38 @@ struct WebPages: Sendable {
 
     /// `GET /at?date=`: the date form's target, sent on to `/at/{date}`.
     func atForm(_ request: Request) throws -> Response {
-        let date = try WebAPI.date(request.uri.queryParameters.get("date"), name: "date")
-        return Response.redirect(to: "/at/\(date)", type: .found)
+        let parameters = request.uri.queryParameters
+        let date = try WebAPI.date(parameters.get("date"), name: "date")
+        // The form sends every field, empty or not: an empty one is no choice. The rest are
+        // checked here, so a bad one is refused before the redirect rather than after it.
+        var kept: [String] = []
+        if let department = parameters.get("department"), !department.isEmpty {
+            guard Identifiers.isSlug(department) else { throw Problem.invalidRequest("department \"\(department)\" is not a slug") }
+            kept.append("department=\(department)")
+        }
+        if let knownAt = parameters.get("known_at"), !knownAt.isEmpty {
+            guard Timestamp(cutoff: knownAt) != nil else {
+                throw Problem.invalidRequest("known_at \"\(knownAt)\" is neither an RFC 3339 time nor a date")
+            }
+            kept.append("known_at=\(Self.queryValue(knownAt))")
+        }
+        return Response.redirect(to: "/at/\(date)" + (kept.isEmpty ? "" : "?" + kept.joined(separator: "&")), type: .found)
+    }
+
+    /// `text` percent-encoded for a query value: every byte but letters, digits and `-._~:`.
+    static func queryValue(_ text: String) -> String {
+        var out = ""
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: ":"):
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                let hex = String(byte, radix: 16, uppercase: true)
+                out += "%" + (hex.count == 1 ? "0" : "") + hex
+            }
+        }
+        return out
     }
 
     /// `GET /at/{date}[?department=&known_at=]`: the state of every commitment at the end of the date.
@@ -90,10 +120,11 @@ struct AtPage: Sendable {
         var name: String
         var pledged: String
         var funded: String
-        var lines: Int
-        var active: Int
-        var delivered: Int
-        var overdue: Int
+        /// Named apart from the page's own `reannounced`: a Mustache section would find that one
+        /// when the department has none.
+        var departmentReannounced: String?
+        var counts: String
+        var recommendations: String?
         var rows: [Row]
     }
 
@@ -101,19 +132,37 @@ struct AtPage: Sendable {
         var line: String
         var title: String
         var kind: String
+        /// OVERDUE, LATE, or the status.
         var status: String
+        /// The status's look: `overdue`, `late`, `delivered`, `withdrawn` or `active`.
+        var statusClass: String
         var overdue: Bool
         var pledged: String
         var funded: String
         var due: String
+        var delivered: String?
+        /// How deep under its parent the line sits (0 at the top).
+        var depth: Int
+        var badges: [Badge]
+    }
+
+    struct Badge: Sendable {
+        var kind: String
+        var text: String
+        /// The line it links to (a replacement). Named so that no enclosing context has the
+        /// name: a Mustache section looks a missing name up in the contexts around it.
+        var linkTo: String?
     }
 
     var date: String
     var knownAt: String?
+    /// The cut-off as the date input shows it, when it is a date.
+    var knownAtDate: String
     var department: String?
     var pledged: String
     var funded: String
     var reannounced: String?
+    var lineCount: Int
     var departments: [Department]
     var jsonURL: String
     var csvURL: String
@@ -121,25 +170,42 @@ struct AtPage: Sendable {
     init(_ result: AtResult, department: String?, jsonURL: String, csvURL: String) {
         date = result.at.description
         knownAt = result.knownAt
+        knownAtDate = result.knownAt.flatMap { CivilDate(iso: $0)?.description } ?? ""
         self.department = department
         pledged = result.pledged.formatted
         funded = result.funded.formatted
         reannounced = result.reannounced == .zero ? nil : result.reannounced.formatted
-        departments = result.departments.map { state in
-            Department(
-                slug: state.department, name: state.name ?? state.department, pledged: state.pledged.formatted, funded: state.funded.formatted,
-                lines: state.counts.lines, active: state.counts.active, delivered: state.counts.delivered, overdue: state.counts.overdue,
-                rows: state.lines.map { snapshot in
-                    let line = snapshot.state
-                    return Row(
-                        line: line.line, title: line.title, kind: line.kind.rawValue, status: line.status.rawValue,
-                        overdue: snapshot.overdue, pledged: line.pledged.formatted, funded: line.funded.formatted,
-                        due: line.due?.description ?? ""
-                    )
-                }
-            )
-        }
+        lineCount = result.departments.reduce(0) { $0 + $1.lines.count }
+        departments = result.departments.map(Self.department)
         self.jsonURL = jsonURL
         self.csvURL = csvURL
+    }
+
+    private static func department(_ state: DepartmentState) -> Department {
+        let counts = state.counts
+        func plural(_ count: Int, _ word: String) -> String { "\(count) \(word)\(count == 1 ? "" : "s")" }
+        var summary = "\(plural(counts.lines, "line")): \(counts.active) active, \(counts.delivered) delivered"
+        if counts.late > 0 { summary += " (\(counts.late) late)" }
+        summary += ", \(counts.withdrawn) withdrawn; \(counts.overdue) overdue, \(counts.slipped) slipped"
+        return Department(
+            slug: state.department, name: state.name ?? state.department, pledged: state.pledged.formatted,
+            funded: state.funded.formatted, departmentReannounced: state.reannounced == .zero ? nil : state.reannounced.formatted,
+            counts: summary,
+            recommendations: counts.recommendations == 0
+                ? nil : "\(plural(counts.recommendations, "recommendation")): \(counts.accepted) accepted, \(counts.rejected) rejected",
+            rows: AtTable.tree(state.lines).map { prefix, snapshot in row(snapshot, depth: prefix.count / 3) }
+        )
+    }
+
+    private static func row(_ snapshot: LineSnapshot, depth: Int) -> Row {
+        let line = snapshot.state
+        let status = AtTable.status(snapshot)
+        let statusClass = snapshot.overdue ? "overdue" : line.isLate ? "late" : line.status.rawValue
+        return Row(
+            line: line.line, title: line.title, kind: line.kind.rawValue, status: status,
+            statusClass: statusClass, overdue: snapshot.overdue, pledged: line.pledged.formatted, funded: line.funded.formatted,
+            due: line.due?.description ?? "", delivered: line.deliveredOn?.description, depth: min(depth, 4),
+            badges: AtTable.notes(snapshot).map { Badge(kind: $0.kind.rawValue, text: $0.text, linkTo: $0.line) }
+        )
     }
 }

@@ -15,4 +15,10 @@ public enum Paths {
 
     /// The bundled example ledger.
     public static var exampleLedger: String { packageRoot + "/deploy/examples/home-office-2025.ndjson" }
+
+    /// Every file of the bundled record, in the order `deploy/demo.sh` loads them.
+    public static var bundledRecord: [String] {
+        ["home-office-2025", "later-2025-2026", "recommendations-casey-2025", "recommendations-iicsa-2022"]
+            .map { packageRoot + "/deploy/examples/\($0).ndjson" }
+    }
 }

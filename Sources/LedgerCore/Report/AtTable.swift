@@ -80,7 +80,7 @@ public enum AtTable {
                 money(state.funded),
                 state.due?.description ?? "–",
                 status(snapshot),
-                ([state.title] + notes(snapshot)).joined(separator: " · "),
+                ([state.title] + notes(snapshot).map(\.text)).joined(separator: " · "),
             ])
         }
         out += table.render(indent: "  ", width: width)
@@ -91,51 +91,54 @@ public enum AtTable {
         amount == .zero ? "–" : amount.formatted
     }
 
-    private static func status(_ snapshot: LineSnapshot) -> String {
+    /// The status column: OVERDUE or LATE when the line is, else its status.
+    public static func status(_ snapshot: LineSnapshot) -> String {
         if snapshot.overdue { return "OVERDUE" }
         if snapshot.state.isLate { return "LATE" }
         return snapshot.state.status.rawValue
     }
 
-    private static func notes(_ snapshot: LineSnapshot) -> [String] {
+    /// What is worth saying about a line beyond its amounts and status, in the order the table and
+    /// the web pages show it.
+    public static func notes(_ snapshot: LineSnapshot) -> [LineNote] {
         let state = snapshot.state
-        var notes: [String] = []
+        var notes: [LineNote] = []
         if let days = state.lateDays, days > 0, state.status == .delivered {
-            notes.append("LATE \(days) \(days == 1 ? "day" : "days")")
+            notes.append(LineNote(.late, "LATE \(days) \(days == 1 ? "day" : "days")"))
         }
         if let replacement = state.replacedBy {
-            notes.append("replaced by \(replacement)")
+            notes.append(LineNote(.replaced, "replaced by \(replacement)", line: replacement))
         }
         if let response = state.response {
-            notes.append(response.phrase)
+            notes.append(LineNote(response == .rejected ? .rejected : .response, response.phrase))
         }
         if let madeBy = state.madeBy, state.kind == .recommendation {
-            notes.append("from \(madeBy)")
+            notes.append(LineNote(.madeBy, "from \(madeBy)"))
         }
         if let stage = state.stage {
             let house = state.house.map { "\($0.shortName) " } ?? ""
-            notes.append("bill: \(state.bill ?? "?"), \(house)\(stage.phrase)")
+            notes.append(LineNote(.bill, "bill: \(state.bill ?? "?"), \(house)\(stage.phrase)"))
         }
         if state.money == .reannounced {
-            notes.append("re-announced")
+            notes.append(LineNote(.reannounced, "re-announced"))
         }
         if state.slips > 0 {
-            notes.append("slipped \(state.slips)× (+\(state.slippedDays) days)")
+            notes.append(LineNote(.slipped, "slipped \(state.slips)× (+\(state.slippedDays) days)"))
         }
         if snapshot.childrenPledged > .zero {
-            notes.append("parts pledged \(snapshot.childrenPledged.formatted)")
+            notes.append(LineNote(.parts, "parts pledged \(snapshot.childrenPledged.formatted)"))
         }
         if snapshot.childrenExceedPledge {
-            notes.append("⚠ parts exceed the pledge")
+            notes.append(LineNote(.warning, "⚠ parts exceed the pledge"))
         }
         if snapshot.fundedExceedsPledge && state.pledged > .zero {
-            notes.append("⚠ funded above pledge")
+            notes.append(LineNote(.warning, "⚠ funded above pledge"))
         }
         return notes
     }
 
     /// The lines in tree order, each with the drawing that places it under its parent.
-    static func tree(_ lines: [LineSnapshot]) -> [(prefix: String, snapshot: LineSnapshot)] {
+    public static func tree(_ lines: [LineSnapshot]) -> [(prefix: String, snapshot: LineSnapshot)] {
         let present = Set(lines.map(\.state.line))
         var children: [String: [LineSnapshot]] = [:]
         var roots: [LineSnapshot] = []
@@ -157,5 +160,23 @@ public enum AtTable {
         }
         for root in roots { walk(root, lead: "", branch: "") }
         return out
+    }
+}
+
+/// One thing said about a line beside its amounts: its kind (for a badge's look) and its words.
+public struct LineNote: Sendable, Hashable {
+    public enum Kind: String, Sendable, Hashable {
+        case late, replaced, response, rejected, madeBy = "made-by", bill, reannounced, slipped, parts, warning
+    }
+
+    public var kind: Kind
+    public var text: String
+    /// The line it points to (the replacement), if any.
+    public var line: String?
+
+    public init(_ kind: Kind, _ text: String, line: String? = nil) {
+        self.kind = kind
+        self.text = text
+        self.line = line
     }
 }
