@@ -118,7 +118,8 @@ struct WebAPI: Sendable {
             try await writer.finish(nil)
         }
         return Response(
-            status: .ok, headers: [.contentType: WebMediaType.eventStream, .cacheControl: "no-store"], body: body
+            // X-Accel-Buffering: no tells nginx, and proxies that follow it, to pass each event on at once.
+            status: .ok, headers: [.contentType: WebMediaType.eventStream, .cacheControl: "no-store", .xAccelBuffering: "no"], body: body
         )
     }
 
@@ -228,4 +229,9 @@ extension WebInterface {
             return (bytes, count > 0 ? first + count - 1 : nil)
         }
     }
+}
+
+extension HTTPFields.Element.Name {
+    /// nginx's `X-Accel-Buffering`: `no` asks it not to hold back a streamed answer.
+    static let xAccelBuffering = Self("X-Accel-Buffering")!
 }

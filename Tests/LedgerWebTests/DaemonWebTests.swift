@@ -133,6 +133,7 @@ import Testing
         #expect(stream.read { Self.ids($0).last == 24 })
         #expect(stream.text.hasPrefix("HTTP/1.1 200"))
         #expect(stream.text.lowercased().contains("content-type: text/event-stream"))
+        #expect(stream.text.lowercased().contains("x-accel-buffering: no"), "a proxy is asked not to hold events back")
         #expect(Self.ids(stream.text) == Array(20...24))
         // Each message's data is the event's export line.
         let message = stream.text.components(separatedBy: "id: 24\ndata: ").last?.split(whereSeparator: \.isNewline).first.map(String.init)
