@@ -10,10 +10,11 @@ extension DaemonProcess {
     /// The `ledgerd` beside this binary on `stateDirectory`, its sockets in `scratch`, as the
     /// benchmark runs it; started as systemd starts it with `Type=notify`, so the time from
     /// launch to its READY=1 is what a service start costs. Its log goes to this program's.
-    static func benchmarked(stateDirectory: String, scratch: String) -> DaemonProcess {
+    /// With `http`, it serves the web interface there too.
+    static func benchmarked(stateDirectory: String, scratch: String, http: String? = nil) -> DaemonProcess {
         DaemonProcess(
             stateDirectory: stateDirectory, directory: scratch, logFile: nil,
-            arguments: ["--log-level", "warning", "--max-connections", "1024"]
+            arguments: ["--log-level", "warning", "--max-connections", "1024"] + (http.map { ["--http", $0] } ?? [])
         )
     }
 

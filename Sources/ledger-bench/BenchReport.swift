@@ -67,6 +67,68 @@ enum Measure: String, CaseIterable {
     }
 }
 
+/// A question put to the web interface and, in the same loop, to the socket.
+enum WebQuestion: String, CaseIterable {
+    case apiWhole = "web_api_at_whole"
+    case apiDepartment = "web_api_at_department"
+    case pageDepartment = "web_page_at_department"
+    case pageWhole = "web_page_at_whole"
+
+    /// The department asked about, if one.
+    var department: String? {
+        switch self {
+        case .apiWhole, .pageWhole: nil
+        case .apiDepartment, .pageDepartment: "department-1"
+        }
+    }
+
+    var isAPI: Bool { self == .apiWhole || self == .apiDepartment }
+
+    func target(_ date: CivilDate) -> String {
+        switch self {
+        case .apiWhole: "/api/at/\(date)"
+        case .apiDepartment: "/api/at/\(date)?department=department-1"
+        case .pageDepartment: "/at/\(date)?department=department-1"
+        case .pageWhole: "/at/\(date)"
+        }
+    }
+
+    var label: String {
+        switch self {
+        case .apiWhole: "`GET /api/at/{date}`, whole ledger"
+        case .apiDepartment: "`GET /api/at/{date}?department=`"
+        case .pageDepartment: "`GET /at/{date}?department=`, the page"
+        case .pageWhole: "`GET /at/{date}`, the page, whole ledger"
+        }
+    }
+
+    func target(p50: Bool) -> String {
+        switch (self, p50) {
+        case (.apiWhole, _), (.apiDepartment, _): "≤ 2× the socket"
+        case (.pageDepartment, true): "< 50 ms"
+        default: ""
+        }
+    }
+}
+
+/// Whether the web interface's `/api/at` answers were the socket's, byte for byte.
+struct WebAgreement {
+    var compared = 0
+    var problems: [String] = []
+
+    var agrees: Bool { problems.isEmpty && compared > 0 }
+
+    mutating func compare(web: [UInt8], socketLine: [UInt8], target: String) {
+        compared += 1
+        let prefix = Array(#"{"ok":true,"result":"#.utf8)
+        let inner = socketLine.starts(with: prefix) && socketLine.last == UInt8(ascii: "}")
+            ? Array(socketLine[prefix.count..<(socketLine.count - 1)]) : []
+        if inner != web, problems.count < 10 {
+            problems.append("\(target): the web's \(web.count) bytes are not the socket's \(inner.count)")
+        }
+    }
+}
+
 /// Whether the ledger and SQLite gave the same `at` answers.
 struct Agreement {
     var compared = 0
@@ -106,10 +168,23 @@ struct BenchReport {
         }
     }
 
+    /// A figure of the web interface beside the socket's for the same question.
+    struct WebRow {
+        var question: WebQuestion
+        var p50: Bool
+        var web: Double
+        var socket: Double
+
+        var measure: String { question.rawValue + (p50 ? "_p50" : "_p99") }
+        var label: String { question.label + (p50 ? ", p50" : ", p99") }
+    }
+
     let options: BenchOptions
     let sqliteVersion: String
     var rows: [Row] = []
+    var webRows: [WebRow] = []
     var agreement = Agreement()
+    var webAgreement = WebAgreement()
     var storedEvents = 0
 
     init(options: BenchOptions, sqliteVersion: String) {
@@ -120,6 +195,14 @@ struct BenchReport {
     mutating func add(_ measure: Measure, ledger: Double, sqlite: Double?) {
         rows.append(Row(measure: measure, ledger: ledger, sqlite: sqlite))
     }
+
+    mutating func addWeb(_ question: WebQuestion, p50: (web: Double, socket: Double), p99: (web: Double, socket: Double)) {
+        webRows.append(WebRow(question: question, p50: true, web: p50.web, socket: p50.socket))
+        webRows.append(WebRow(question: question, p50: false, web: p99.web, socket: p99.socket))
+    }
+
+    /// Whether every answer compared agreed: the socket's with SQLite's, the web's with the socket's.
+    var agrees: Bool { agreement.agrees && (webRows.isEmpty || webAgreement.agrees) }
 
     func markdown() -> String {
         var lines = [
@@ -141,6 +224,28 @@ struct BenchReport {
             lines.append("ANSWERS DISAGREE (\(agreement.compared) compared):")
             lines += agreement.problems.map { "- \($0)" }
         }
+        if !webRows.isEmpty {
+            lines += [
+                "",
+                "The web interface (`ledgerd --http`, one keep-alive connection) beside the socket's `at` for the same question, timed in the same loop:",
+                "",
+                "| measure | HTTP | socket | HTTP vs socket | target |",
+                "| --- | ---: | ---: | ---: | --- |",
+            ]
+            for row in webRows {
+                let ratio = row.socket > 0 ? "\(Self.decimal(row.web / row.socket, places: 2))× the time" : "–"
+                lines.append(
+                    "| \(row.label) | \(Self.format(row.web, .seconds)) | \(Self.format(row.socket, .seconds)) | \(ratio) | \(row.question.target(p50: row.p50)) |"
+                )
+            }
+            lines.append("")
+            if webAgreement.agrees {
+                lines.append("web answers agree: \(webAgreement.compared) `/api/at` bodies byte for byte the socket's `result`")
+            } else {
+                lines.append("WEB ANSWERS DISAGREE (\(webAgreement.compared) compared):")
+                lines += webAgreement.problems.map { "- \($0)" }
+            }
+        }
         return lines.joined(separator: "\n")
     }
 
@@ -160,6 +265,17 @@ struct BenchReport {
             ("seed", .integer(Int64(bitPattern: options.seed))), ("runs", .integer(Int64(options.runs))),
             ("queries", .integer(Int64(options.queries))), ("sqlite_version", .string(sqliteVersion)),
             ("figures", .array(figures)),
+            ("web", .array(webRows.map { row in
+                .object(JSONObject([
+                    ("measure", .string(row.measure)), ("unit", .string(Measure.Unit.seconds.rawValue)),
+                    ("http", Self.number(row.web, .seconds)), ("socket", Self.number(row.socket, .seconds)),
+                    ("ratio", row.socket > 0 ? .number(Self.decimal(row.web / row.socket, places: 2)) : .null),
+                ]))
+            })),
+            ("web_agreement", .object(JSONObject([
+                ("compared", .integer(Int64(webAgreement.compared))), ("agree", .bool(webAgreement.agrees)),
+                ("problems", .array(webAgreement.problems.map(JSONValue.string))),
+            ]))),
             ("agreement", .object(JSONObject([
                 ("compared", .integer(Int64(agreement.compared))), ("agree", .bool(agreement.agrees)),
                 ("problems", .array(agreement.problems.map(JSONValue.string))),

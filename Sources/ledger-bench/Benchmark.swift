@@ -33,7 +33,8 @@ struct Benchmark {
         let baseline = try SQLiteBaseline(path: sqlitePath)
 
         // Both stores get the same batches; each side's clock time covers only its own work.
-        let daemon = DaemonProcess.benchmarked(stateDirectory: stateDirectory, scratch: scratch)
+        let webPort = try BenchHTTP.freePort()
+        let daemon = DaemonProcess.benchmarked(stateDirectory: stateDirectory, scratch: scratch, http: "127.0.0.1:\(webPort)")
         try daemon.start(within: .seconds(120))
         let client = try daemon.connect(timeout: .seconds(600))
         let anonymousMemory = AnonymousMemorySampler(pid: daemon.pid)
@@ -110,6 +111,8 @@ struct Benchmark {
             report.add(p99, ledger: ledgerRuns.p99, sqlite: sqliteRuns.p99)
         }
 
+        try measureWeb(port: webPort, client: client, into: &report)
+
         var pings: [Double] = []
         let ping = Request.ping.line
         for _ in 0..<(options.runs * dates.count) { pings.append(try measure { try Self.exchange(ping, on: client) }) }
@@ -152,6 +155,38 @@ struct Benchmark {
         report.add(.bytesPerEvent, ledger: ledgerBytes, sqlite: sqliteBytes)
 
         return report
+    }
+
+    /// The web interface's answers to the `at` questions, each timed beside the socket's answer to
+    /// the same question in the same loop, on the same daemon; the JSON checked against the socket's.
+    private func measureWeb(port: Int, client: LedgerConnection, into report: inout BenchReport) throws {
+        progress("the web interface beside the socket, \(options.runs) runs")
+        let http = try BenchHTTP(port: port)
+        for question in WebQuestion.allCases {
+            var webRuns = LatencyRuns()
+            var socketRuns = LatencyRuns()
+            for run in 0..<options.runs {
+                var webLatencies: [Double] = []
+                var socketLatencies: [Double] = []
+                for date in dates {
+                    let socketRequest = Request.at(date: date, department: question.department, knownAt: nil, knownAtText: nil).line
+                    let webRequest = BenchHTTP.request(question.target(date))
+                    var line: [UInt8] = []
+                    socketLatencies.append(try measure { line = try Self.exchange(socketRequest, on: client) })
+                    var answer: (status: Int, body: [UInt8]) = (0, [])
+                    webLatencies.append(try measure { answer = try http.exchange(webRequest) })
+                    guard answer.status == 200 else {
+                        throw BenchHTTP.Failure(description: "\(question.target(date)) answered \(answer.status)")
+                    }
+                    if run == 0 && question.isAPI {
+                        report.webAgreement.compare(web: answer.body, socketLine: line, target: question.target(date))
+                    }
+                }
+                webRuns.runs.append(webLatencies)
+                socketRuns.runs.append(socketLatencies)
+            }
+            report.addWeb(question, p50: (webRuns.p50, socketRuns.p50), p99: (webRuns.p99, socketRuns.p99))
+        }
     }
 
     private func progress(_ message: String) {

@@ -23,7 +23,7 @@ do {
     let report = try benchmark.run()
     print(options.json ? report.json() : report.markdown())
     if options.keep == nil { removeTree(scratch) }
-    if !report.agreement.agrees { exit(1) }
+    if !report.agrees { exit(1) }
 } catch {
     printError("ledger-bench: \(error)\n")
     if options.keep == nil { removeTree(scratch) }
