@@ -58,7 +58,8 @@ public struct WebInterface: Sendable {
     /// The routes, behind the common middleware.
     public func router() throws -> Router<BasicRequestContext> {
         let router = Router(options: .autoGenerateHeadEndpoints)
-        router.add(middleware: WebMiddleware(feed: feed, limits: limits))
+        let pages = try WebPages(interface: self)
+        router.add(middleware: WebMiddleware(feed: feed, limits: limits, errorPage: pages.errorPage))
         let api = WebAPI(interface: self)
         router.get("/api/at/:date") { request, context in try await api.at(request, context) }
         router.get("/api/lines/:line") { _, context in try await api.line(context) }
@@ -66,7 +67,6 @@ public struct WebInterface: Sendable {
         router.get("/api/export") { request, _ in try api.export(request) }
         router.get("/api/events") { request, _ in try api.events(request) }
         router.get("/api/openapi.json") { _, _ in WebAPI.openAPI() }
-        let pages = try WebPages(interface: self)
         router.get("/style.css") { _, _ in pages.style() }
         router.get("/at") { request, _ in try pages.atForm(request) }
         router.get("/at/:date") { request, context in try await pages.at(request, context) }

@@ -8,6 +8,8 @@ import LedgerServer
 struct WebMiddleware<Context: RequestContext>: RouterMiddleware {
     let feed: CommitFeed
     let limits: WebInterface.Limits
+    /// A problem as a page, for a browser asking for anything but the API.
+    let errorPage: @Sendable (Problem) -> Response
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response = await answer(request, context: context, next: next)
@@ -29,13 +31,13 @@ struct WebMiddleware<Context: RequestContext>: RouterMiddleware {
         _ request: Request, tag: String, context: Context, next: (Request, Context) async throws -> Response
     ) async -> Response {
         guard request.method == .get || request.method == .head else {
-            return Problem(
+            return answer(request, Problem(
                 .methodNotAllowed, code: "method_not_allowed",
                 detail: "this interface only reads: \(request.method.rawValue) is not answered, only GET and HEAD",
                 headers: [.allow: "GET, HEAD"]
-            ).response
+            ))
         }
-        if let problem = oversized(request) { return problem.response }
+        if let problem = oversized(request) { return answer(request, problem) }
         if let match = request.headers[.ifNoneMatch], ETag.matches(match, tag) {
             return Response(status: .notModified, headers: [.eTag: tag])
         }
@@ -43,18 +45,25 @@ struct WebMiddleware<Context: RequestContext>: RouterMiddleware {
         do {
             response = try await next(request, context)
         } catch let problem as Problem {
-            response = problem.response
+            response = answer(request, problem)
         } catch let error as HTTPError where error.status == .notFound {
-            response = Problem(.notFound, code: "not_found", detail: "nothing is served at \(request.uri.path)").response
+            response = answer(request, Problem(.notFound, code: "not_found", detail: "nothing is served at \(request.uri.path)"))
         } catch is TimeLimitExceeded {
-            response = Problem(
+            response = answer(request, Problem(
                 .serviceUnavailable, code: "timed_out", detail: "the answer took longer than \(limits.timeLimit); try again later"
-            ).response
+            ))
         } catch {
             context.logger.error("web request failed", metadata: ["error": "\(error)"])
-            response = Problem(.internalServerError, code: "internal", detail: "the ledger could not answer").response
+            response = answer(request, Problem(.internalServerError, code: "internal", detail: "the ledger could not answer"))
         }
         return response
+    }
+
+    /// `problem` as problem+json, or as a page for a browser (`Accept` naming `text/html`) outside
+    /// `/api/`: the same status and code either way.
+    private func answer(_ request: Request, _ problem: Problem) -> Response {
+        let browser = (request.headers[.accept] ?? "").contains("text/html")
+        return browser && !request.uri.path.hasPrefix("/api/") ? errorPage(problem) : problem.response
     }
 
     /// A request that carries a body or is longer than the limit allows.

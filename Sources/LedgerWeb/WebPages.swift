@@ -18,6 +18,7 @@ struct WebPages: Sendable {
         try library.register(String(decoding: PackageResources.verify_mustache, as: UTF8.self), named: "verify")
         try library.register(String(decoding: PackageResources.diff_mustache, as: UTF8.self), named: "diff")
         try library.register(String(decoding: PackageResources.feed_mustache, as: UTF8.self), named: "feed")
+        try library.register(String(decoding: PackageResources.error_mustache, as: UTF8.self), named: "error")
         self.library = library
     }
 
@@ -106,6 +107,21 @@ struct WebPages: Sendable {
             throw Problem(.notFound, code: ValidationError.Code.unknownLine.rawValue, detail: "the ledger has no line \"\(line)\"")
         }
         return html(library.render(page, withTemplate: "line") ?? "")
+    }
+
+    /// `problem` as a page, for a person who followed a link: the same status and code as the
+    /// problem+json answer, in words.
+    func errorPage(_ problem: Problem) -> Response {
+        struct Page: Sendable {
+            var status: Int
+            var title: String
+            var detail: String
+            var code: String
+        }
+        let page = Page(status: problem.status.code, title: problem.status.reasonPhrase, detail: problem.detail, code: problem.code)
+        var fields = problem.headers
+        fields[.contentType] = "text/html; charset=utf-8"
+        return Response(status: problem.status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(string: library.render(page, withTemplate: "error") ?? "")))
     }
 
     func html(_ text: String) -> Response {

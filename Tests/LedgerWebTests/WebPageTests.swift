@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import LedgerCore
+import LedgerHarness
 import LedgerTestSupport
 import LedgerWeb
 import Testing
@@ -85,6 +86,45 @@ import Testing
     }
 }
 
+/// Errors for people: a page for a browser, problem+json for everything else.
+@Suite struct ErrorPageTests {
+    @Test func aBrowserGetsAPageWithTheSameStatusAndCode() async throws {
+        let fixture = try WebFixture()
+        let browser: HTTPFields = [.accept: "text/html,application/xhtml+xml,*/*;q=0.8"]
+        try await fixture.test { client in
+            try await client.execute(uri: "/lines/no-such-line", method: .get, headers: browser) { response in
+                #expect(response.status == .notFound)
+                #expect(response.headers[.contentType] == "text/html; charset=utf-8")
+                #expect(response.text.contains("<h1>Not Found</h1>"))
+                #expect(response.text.contains("the ledger has no line &quot;no-such-line&quot;"))
+                #expect(response.text.contains("<code>unknown_line</code>"))
+                #expect(response.headers[.contentSecurityPolicy] == "default-src 'self'")
+            }
+            try await client.execute(uri: "/at/2025-13-01", method: .get, headers: browser) { response in
+                #expect(response.status == .badRequest)
+                #expect(response.text.contains("<code>invalid_date</code>"))
+            }
+            try await client.execute(uri: "/nothing/here", method: .get, headers: browser) { response in
+                #expect(response.status == .notFound)
+                #expect(response.text.contains("<code>not_found</code>"))
+            }
+            try await client.execute(uri: "/at/2025-04-15", method: .post, headers: browser) { response in
+                #expect(response.status == .methodNotAllowed)
+                #expect(response.headers[.allow] == "GET, HEAD")
+                #expect(response.headers[.contentType] == "text/html; charset=utf-8")
+            }
+            // The API answers problem+json to a browser too, and pages answer it to any other client.
+            try await client.execute(uri: "/api/lines/no-such-line", method: .get, headers: browser) { response in
+                #expect(response.headers[.contentType] == "application/problem+json")
+            }
+            try await client.execute(uri: "/lines/no-such-line", method: .get) { response in
+                #expect(response.status == .notFound)
+                #expect(response.headers[.contentType] == "application/problem+json")
+            }
+        }
+    }
+}
+
 /// The verify and diff pages.
 @Suite struct ReportPageTests {
     @Test func theVerifyPageReportsTheChain() async throws {
@@ -97,6 +137,37 @@ import Testing
                 #expect(response.text.contains(Hex.string(head.hash)))
             }
         }
+    }
+
+    @Test func thePythonOnTheVerifyPageChecksTheExportByHand() async throws {
+        let fixture = try WebFixture()
+        let head = Hex.string(try fixture.log.head().hash)
+        let (page, export) = try await fixture.test { client in
+            let page = try await client.execute(uri: "/verify", method: .get) { $0.text }
+            let export = try await client.execute(uri: "/api/export", method: .get) { $0.text }
+            return (page, export)
+        }
+        // The script as a reader copies it from the page: the text of its <pre>, unescaped.
+        let start = try #require(page.range(of: "<pre id=\"check-chain\"><code>"))
+        let end = try #require(page.range(of: "</code></pre>", range: start.upperBound..<page.endIndex))
+        let script = String(page[start.upperBound..<end.lowerBound])
+            .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&#39;", with: "'")
+            .replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
+            .replacingOccurrences(of: "&amp;", with: "&")
+        let directory = try TemporaryDirectory("check-chain")
+        try script.write(toFile: directory.appending("check-chain.py"), atomically: true, encoding: .utf8)
+        let result = try await CommandRunner.run("/usr/bin/env", ["python3", directory.appending("check-chain.py")], input: export, absolute: true)
+        #expect(result.status == 0, "\(result.errors)")
+        #expect(result.output == "ok: 24 events, chain intact, head \(head)\n")
+
+        // A changed byte in an event is caught at its seq.
+        let tampered = export.replacingOccurrences(of: "£2m", with: "£3m")
+        #expect(tampered != export)
+        let caught = try await CommandRunner.run(
+            "/usr/bin/env", ["python3", directory.appending("check-chain.py")], input: tampered, absolute: true
+        )
+        #expect(caught.status != 0)
+        #expect(caught.errors.contains("chain broken at seq"))
     }
 
     @Test func theDiffPageListsTheChanges() async throws {
