@@ -45,27 +45,10 @@ struct DiffCommand: ParsableCommand {
         let log = try store.reader()
         let before = try log.at(try DateArguments.civilDate(from, name: "DATE1"), department: department, knownAt: cutoff, knownAtText: knownAt)
         let after = try log.at(try DateArguments.civilDate(to, name: "DATE2"), department: department, knownAt: cutoff, knownAtText: knownAt)
-        let diff = AtDiff(from: before, to: after, notes: try Self.progressNotes(after: before.at, through: after, cutoff: cutoff, log))
+        let diff = AtDiff(from: before, to: after, notes: try AtDiff.progressNotes(after: before.at, through: after, cutoff: cutoff) { try log.history(of: $0) })
         switch format {
         case .text: print(summary ? diff.renderSummary(width: layout.columns) : diff.render(width: layout.columns), terminator: "")
         case .json: print(CanonicalJSON.string(diff.json(), sortKeys: false))
         }
-    }
-
-    /// The progress notes dated after `start` and by the end of `result`'s date, of the lines
-    /// active since `start`, as recorded by `cutoff` when there is one; retracted ones left out.
-    static func progressNotes(
-        after start: CivilDate, through result: AtResult, cutoff: Timestamp?, _ log: any LedgerBackend
-    ) throws -> [AtDiff.Note] {
-        var notes: [AtDiff.Note] = []
-        for snapshot in result.allLines where snapshot.state.lastActivity > start {
-            for entry in try log.history(of: snapshot.state.line) where entry.retractedBy == nil {
-                let event = entry.stored.event
-                guard case .progress(let note) = event.body, event.effective > start, event.effective <= result.at else { continue }
-                if let cutoff, entry.stored.recorded > cutoff { continue }
-                notes.append(AtDiff.Note(department: snapshot.state.department, line: event.line, effective: event.effective, text: note))
-            }
-        }
-        return notes
     }
 }

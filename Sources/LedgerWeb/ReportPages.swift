@@ -99,7 +99,7 @@ extension WebInterface {
             try query.requireKnownDepartment(log)
             let before = try log.at(from, department: query.department, knownAt: query.knownAt, knownAtText: query.knownAtText)
             let after = try log.at(to, department: query.department, knownAt: query.knownAt, knownAtText: query.knownAtText)
-            return AtDiff(from: before, to: after, notes: try WebAPI.progressNotes(after: from, through: after, cutoff: query.knownAt, log))
+            return AtDiff(from: before, to: after, notes: try AtDiff.progressNotes(after: from, through: after, cutoff: query.knownAt) { try log.history(of: $0) })
         }
     }
 }

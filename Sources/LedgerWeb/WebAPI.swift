@@ -164,20 +164,6 @@ struct WebAPI: Sendable {
     static func response(_ bytes: [UInt8], type: String) -> Response {
         Response(status: .ok, headers: [.contentType: type], body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
     }
-
-    /// The progress notes dated after `start` and by the end of `result`'s date, as `ledger diff` shows them.
-    static func progressNotes(after start: CivilDate, through result: AtResult, cutoff: Timestamp?, _ log: EventLog) throws -> [AtDiff.Note] {
-        var notes: [AtDiff.Note] = []
-        for snapshot in result.allLines where snapshot.state.lastActivity > start {
-            for entry in try log.history(of: snapshot.state.line) where entry.retractedBy == nil {
-                let event = entry.stored.event
-                guard case .progress(let note) = event.body, event.effective > start, event.effective <= result.at else { continue }
-                if let cutoff, entry.stored.recorded > cutoff { continue }
-                notes.append(AtDiff.Note(department: snapshot.state.department, line: event.line, effective: event.effective, text: note))
-            }
-        }
-        return notes
-    }
 }
 
 /// `department` and `known_at`, as the socket's `at` reads them.

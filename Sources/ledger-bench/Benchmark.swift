@@ -33,7 +33,7 @@ struct Benchmark {
         let baseline = try SQLiteBaseline(path: sqlitePath)
 
         // Both stores get the same batches; each side's clock time covers only its own work.
-        let webPort = try BenchHTTP.freePort()
+        let webPort = try Loopback.freePort()
         let daemon = DaemonProcess.benchmarked(stateDirectory: stateDirectory, scratch: scratch, http: "127.0.0.1:\(webPort)")
         try daemon.start(within: .seconds(120))
         let client = try daemon.connect(timeout: .seconds(600))

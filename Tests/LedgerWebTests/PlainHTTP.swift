@@ -1,4 +1,5 @@
 import Foundation
+import LedgerHarness
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -17,35 +18,17 @@ enum PlainHTTP {
     }
 
     /// A port nothing listens on now, on 127.0.0.1.
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw Failure(description: "socket: \(errno)") }
-        defer { close(fd) }
-        var address = loopback(port: 0)
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0 else { throw Failure(description: "bind: \(errno)") }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
+    static func freePort() throws -> Int { try Loopback.freePort() }
 
     /// Sends `GET path` (with `headers`) and reads the answer to the end, trying to connect for up to `wait`.
     private static func unchecked(port: Int, _ path: String, headers: [String: String], method: String, wait: Duration) throws -> Answer {
         let deadline = ContinuousClock.now + wait
         var fd: Int32 = -1
         while true {
-            fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            guard fd >= 0 else { throw Failure(description: "socket: \(errno)") }
-            var address = loopback(port: port)
-            let connected = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            if let connected = try Loopback.connect(port: port) {
+                fd = connected
+                break
             }
-            if connected == 0 { break }
-            close(fd)
             guard ContinuousClock.now < deadline else { throw Failure(description: "nothing listens on port \(port)") }
             usleep(50_000)
         }
@@ -149,14 +132,6 @@ enum PlainHTTP {
         }
         return result
     }
-
-    private static func loopback(port: Int) -> sockaddr_in {
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = UInt16(port).bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        return address
-    }
 }
 
 extension PlainHTTP {
@@ -167,19 +142,8 @@ extension PlainHTTP {
 
         /// Sends `GET path` and leaves the connection open; reads give up after `timeout` without data.
         init(port: Int, _ path: String, headers: [String: String] = [:], timeout: Int = 10) throws {
-            fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            guard fd >= 0 else { throw Failure(description: "socket: \(errno)") }
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_port = UInt16(port).bigEndian
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            let connected = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-            }
-            guard connected == 0 else {
-                close(fd)
-                throw Failure(description: "connect: \(errno)")
-            }
+            guard let connected = try Loopback.connect(port: port) else { throw Failure(description: "connect: \(errno)") }
+            fd = connected
             var limit = timeval(tv_sec: timeout, tv_usec: 0)
             setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
             var request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\n"
