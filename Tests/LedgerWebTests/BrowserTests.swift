@@ -11,30 +11,8 @@ import Testing
 /// written to `.build/screenshots`).
 @Suite(.enabled(if: Host.has(Chromium.path), "needs chromium (deploy/packages.sh installs it)"), .serialized)
 struct BrowserTests {
-    /// A daemon serving the bundled record on the web, and its client.
-    final class Served {
-        let port: Int
-        let daemon: DaemonProcess
-        let connection: LedgerConnection
-
-        init() throws {
-            port = try PlainHTTP.freePort()
-            daemon = try DaemonProcess(arguments: ["--http", "127.0.0.1:\(port)"])
-            connection = try daemon.connect()
-            for file in Paths.bundledRecord {
-                let lines = try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n").map(String.init)
-                _ = try connection.append(lines)
-            }
-            _ = try PlainHTTP.get(port: port, "/verify")
-        }
-
-        func url(_ path: String) -> String { "http://127.0.0.1:\(port)\(path)" }
-
-        deinit { daemon.stop() }
-    }
-
     @Test func theStatePageListsEveryLineWithItsAmounts() async throws {
-        let served = try Served()
+        let served = try WebDaemon(loading: Paths.bundledRecord)
         let date = try CivilDate.iso("2026-06-30")
         let result = try served.connection.at(date: date)
         let dom = try await Chromium.dom(served.url("/at/\(date)"))
@@ -67,7 +45,7 @@ struct BrowserTests {
     }
 
     @Test func aLineStoryShowsEverySourceAndTheChart() async throws {
-        let served = try Served()
+        let served = try WebDaemon(loading: Paths.bundledRecord)
         for line in ["national-grooming-gangs-inquiry", "national-audit"] {
             let history = try served.connection.history(line: line)
             let dom = try await Chromium.dom(served.url("/lines/\(line)"))
@@ -90,7 +68,7 @@ struct BrowserTests {
     }
 
     @Test func aHostileTitleIsShownAsTextAndRunsNothing() async throws {
-        let served = try Served()
+        let served = try WebDaemon(loading: Paths.bundledRecord)
         let title = #"<script>document.title='pwned'</script><img src=x onerror="document.body.setAttribute('data-pwned','img')">"#
         let hostile: [String: JSONValue] = [
             "id": .string("hostile-1"), "type": .string("announced"), "line": .string("hostile-line"),

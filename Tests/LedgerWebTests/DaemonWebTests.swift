@@ -9,12 +9,8 @@ import Testing
 /// The web interface served by a real `ledgerd --http`, beside its socket.
 @Suite struct DaemonWebTests {
     @Test func atOverHTTPIsTheSocketsAnswer() throws {
-        let port = try PlainHTTP.freePort()
-        let daemon = try DaemonProcess(arguments: ["--http", "127.0.0.1:\(port)"])
-        defer { _ = daemon.stop() }
-        let connection = try daemon.connect()
-        let lines = try String(contentsOfFile: Paths.exampleLedger, encoding: .utf8).split(separator: "\n").map(String.init)
-        _ = try connection.append(lines)
+        let served = try WebDaemon()
+        let (port, daemon, connection) = (served.port, served.daemon, served.connection)
         let result = try connection.at(date: try CivilDate.iso("2025-04-15"))
         let expected = atBytes(result)
 
@@ -118,12 +114,8 @@ import Testing
     }
 
     @Test func catchesUpThenFollowsThenResumesWithNoGapOrRepeat() throws {
-        let port = try PlainHTTP.freePort()
-        let daemon = try DaemonProcess(arguments: ["--http", "127.0.0.1:\(port)"])
-        defer { _ = daemon.stop() }
-        let connection = try daemon.connect()
-        let lines = try String(contentsOfFile: Paths.exampleLedger, encoding: .utf8).split(separator: "\n").map(String.init)
-        _ = try connection.append(lines)
+        let served = try WebDaemon()
+        let (port, daemon, connection) = (served.port, served.daemon, served.connection)
         let exported = try connection.exportedEvents()
         #expect(exported.count == 24)
         // The listener may come up a moment after the socket.
@@ -154,12 +146,8 @@ import Testing
     }
 
     @Test func exportStreamsEveryEventAsLedgerExportPrints() throws {
-        let port = try PlainHTTP.freePort()
-        let daemon = try DaemonProcess(arguments: ["--http", "127.0.0.1:\(port)"])
-        defer { _ = daemon.stop() }
-        let connection = try daemon.connect()
-        let lines = try String(contentsOfFile: Paths.exampleLedger, encoding: .utf8).split(separator: "\n").map(String.init)
-        _ = try connection.append(lines)
+        let served = try WebDaemon()
+        let (port, connection) = (served.port, served.connection)
         let exported = try connection.exportedEvents(from: 3)
 
         let answer = try PlainHTTP.get(port: port, "/api/export?from_seq=3")
@@ -175,10 +163,8 @@ import Testing
 /// stages, corrections and backdated events, as ledger-bench generates them.
 @Suite struct GeneratedLedgerWebTests {
     @Test func everyAnswerIsTheSocketsOnAGeneratedLedger() throws {
-        let port = try PlainHTTP.freePort()
-        let daemon = try DaemonProcess(arguments: ["--http", "127.0.0.1:\(port)"])
-        defer { _ = daemon.stop() }
-        let connection = try daemon.connect()
+        let served = try WebDaemon(loading: [])
+        let (port, connection) = (served.port, served.connection)
         var workload = Workload(seed: 12, total: 3000)
         for _ in 0..<3 { _ = try connection.append(workload.next(500)) }
         // A cut-off between the two halves: "as known then" sees only the first.

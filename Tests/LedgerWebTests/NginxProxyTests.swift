@@ -11,12 +11,8 @@ import Testing
 @Suite(.enabled(if: Host.has("/usr/sbin/nginx"), "needs nginx (apt-get install nginx-light)"))
 struct NginxProxyTests {
     @Test func theShippedConfigPassesTheInterfaceThrough() throws {
-        let backend = try PlainHTTP.freePort()
-        let daemon = try DaemonProcess(arguments: ["--http", "127.0.0.1:\(backend)"])
-        defer { _ = daemon.stop() }
-        let connection = try daemon.connect()
-        let lines = try String(contentsOfFile: Paths.exampleLedger, encoding: .utf8).split(separator: "\n").map(String.init)
-        _ = try connection.append(lines)
+        let served = try WebDaemon()
+        let (backend, connection) = (served.port, served.connection)
         let direct = try PlainHTTP.get(port: backend, "/api/at/2025-04-15")
 
         let proxy = try Nginx(backend: backend)
@@ -41,10 +37,8 @@ struct NginxProxyTests {
     }
 
     @Test func oneGreedyAddressIsSlowedAtTheProxy() throws {
-        let backend = try PlainHTTP.freePort()
-        let daemon = try DaemonProcess(arguments: ["--http", "127.0.0.1:\(backend)"])
-        defer { _ = daemon.stop() }
-        let proxy = try Nginx(backend: backend)
+        let served = try WebDaemon()
+        let proxy = try Nginx(backend: served.port)
         defer { proxy.stop() }
         var statuses: [Int] = []
         for _ in 0..<120 { statuses.append(try PlainHTTP.get(port: proxy.port, "/verify").status) }
