@@ -130,7 +130,7 @@ enum Chromium {
         let result = try await CommandRunner.run(
             path,
             [
-                "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run", "--disable-extensions",
                 "--user-data-dir=\(profile.path)", "--virtual-time-budget=5000",
             ] + arguments,
             environment: ["HOME": profile.path], absolute: true, within: .seconds(90)
