@@ -195,6 +195,7 @@ let package = Package(
                 "LedgerCore", "LedgerStore", "LedgerProtocol", "LedgerServer", "LedgerWeb", "LedgerTestSupport", "LedgerHarness", "LedgerClient", "ledgerd",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
             ]
         ),
         .testTarget(

@@ -225,3 +225,36 @@ struct AtPage: Sendable {
         )
     }
 }
+
+// The at page's rows and badges, named field by field rather than found by reflection: a page of
+// thousands of lines asks for each of them many times.
+extension AtPage.Row: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "line": line
+        case "title": title
+        case "kind": kind
+        case "status": status
+        case "statusClass": statusClass
+        case "overdue": overdue
+        case "pledged": pledged
+        case "funded": funded
+        case "due": due
+        case "delivered": delivered
+        case "depth": depth
+        case "badges": badges
+        default: nil
+        }
+    }
+}
+
+extension AtPage.Badge: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "kind": kind
+        case "text": text
+        case "linkTo": linkTo
+        default: nil
+        }
+    }
+}

@@ -4,7 +4,8 @@ import HummingbirdTesting
 import LedgerCore
 import LedgerHarness
 import LedgerTestSupport
-import LedgerWeb
+@testable import LedgerWeb
+import Mustache
 import Testing
 
 /// The server-rendered pages.
@@ -211,6 +212,23 @@ import Testing
                 #expect(newestFirst == true)
                 #expect(text.contains("Fish &amp; &lt;chips&gt;"))
                 #expect(!text.contains("<chips>"))
+            }
+        }
+    }
+}
+
+/// The rows the at page names field by field (for speed) name every field they have.
+@Suite struct PageModelTests {
+    @Test func aRowAndABadgeGiveTheTemplatesEveryField() {
+        let badge = AtPage.Badge(kind: "replaced", text: "replaced by b", linkTo: "b")
+        let row = AtPage.Row(
+            line: "a", title: "A", kind: "funding", status: "active", statusClass: "active", overdue: false, pledged: "£1",
+            funded: "£0", due: "2025", delivered: "2025-01-01", depth: 1, badges: [badge]
+        )
+        for (value, parent) in [(row as Any, row as any MustacheParent), (badge, badge)] {
+            for child in Mirror(reflecting: value).children {
+                let label = child.label ?? ""
+                #expect(parent.child(named: label) != nil, "\(type(of: value)) does not give the templates \(label)")
             }
         }
     }
