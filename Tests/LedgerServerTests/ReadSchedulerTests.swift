@@ -45,6 +45,8 @@ import Testing
         let journal = Journal()
         let gate = DispatchSemaphore(value: 0)
         try await withThrowingTaskGroup(of: Void.self) { group in
+            // However this ends, the held slice is let go: the group waits for it before returning.
+            defer { gate.signal() }
             // User 1's first slice holds the one expensive slot until every other slice is queued:
             // five more of user 1's, then two of user 2's.
             group.addTask {
@@ -91,6 +93,8 @@ import Testing
         let journal = Journal()
         let gate = DispatchSemaphore(value: 0)
         try await withThrowingTaskGroup(of: Void.self) { group in
+            // However this ends, the held slice is let go: the group waits for it before returning.
+            defer { gate.signal() }
             // A slice of a long walk holds its thread, nine more wait behind it.
             for index in 1...10 {
                 group.addTask {
