@@ -33,6 +33,16 @@ public enum ProcessStatus {
         return nil
     }
 
+    /// The bytes the process has caused to be sent to storage (`write_bytes` of /proc/PID/io), or
+    /// nil where /proc has none or will not say.
+    public static func writtenBytes(of pid: Int32) -> Int? {
+        guard let io = try? String(contentsOfFile: "/proc/\(pid)/io", encoding: .utf8) else { return nil }
+        for line in io.split(separator: "\n") where line.hasPrefix("write_bytes:") {
+            return Int(line.dropFirst("write_bytes:".count).trimmingPrefix(" "))
+        }
+        return nil
+    }
+
     /// How many descriptors the process holds open, or nil where /proc has none.
     public static func openDescriptors(of pid: Int32) -> Int? {
         (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd"))?.count

@@ -49,3 +49,25 @@ final class AnonymousMemorySampler: Sendable {
         return peak.withLock { $0 }
     }
 }
+
+/// The bytes written to storage since it was made: by the daemon (`write_bytes` of its /proc
+/// io), and by this process, where the SQLite baseline runs.
+struct WrittenBytes {
+    let daemon: Int32
+    let ledgerStart: Int?
+    let sqliteStart: Int?
+
+    init(daemon: Int32) {
+        self.daemon = daemon
+        ledgerStart = ProcessStatus.writtenBytes(of: daemon)
+        sqliteStart = ProcessStatus.writtenBytes(of: getpid())
+    }
+
+    /// Both counts since it was made, or nil where /proc does not say.
+    func sinceStart() -> (ledger: Int, sqlite: Int)? {
+        guard let ledgerStart, let sqliteStart, let ledger = ProcessStatus.writtenBytes(of: daemon),
+            let sqlite = ProcessStatus.writtenBytes(of: getpid())
+        else { return nil }
+        return (ledger - ledgerStart, sqlite - sqliteStart)
+    }
+}

@@ -47,6 +47,7 @@ struct Benchmark {
         var inSegment = 0
         var remaining = options.events
         var knownAt: Timestamp?
+        let written = WrittenBytes(daemon: daemon.pid)
         progress("loading \(options.events) events in batches of 1000")
         while remaining > 0 {
             let batch = workload.next(min(1000, remaining, segment - inSegment))
@@ -70,16 +71,36 @@ struct Benchmark {
             }
         }
         report.add(.ingestBatched, ledger: median(ledgerSegments), sqlite: median(sqliteSegments))
-
-        progress("single-event appends from \(options.connections) connections")
-        var ledgerSingles: [Double] = []
-        var sqliteSingles: [Double] = []
-        for run in 0..<options.runs {
-            let events = singleEvents(run: run)
-            ledgerSingles.append(Double(events.joined().count) / (try appendSingles(events, to: daemon)))
-            sqliteSingles.append(Double(events.joined().count) / (try insertSingles(events, into: sqlitePath)))
+        try baseline.checkpoint()
+        if let load = written.sinceStart() {
+            let events = Double(options.events)
+            report.add(.writtenBatched, ledger: Double(load.ledger) / events, sqlite: Double(load.sqlite) / events)
         }
-        report.add(.ingestSingles, ledger: median(ledgerSingles), sqlite: median(sqliteSingles))
+
+        progress("single-event appends from \(options.connections) connections, dated today and at their line's start")
+        let backdatedLines = try lineStarts(client)
+        for (measure, writtenMeasure, backdated) in [(Measure.ingestSingles, Measure.writtenSingles, false), (.ingestSinglesBackdated, .writtenSinglesBackdated, true)] {
+            var ledgerSingles: [Double] = []
+            var sqliteSingles: [Double] = []
+            var ledgerWritten: [Double] = []
+            var sqliteWritten: [Double] = []
+            for run in 0..<options.runs {
+                let events = singleEvents(run: run, on: backdated ? backdatedLines : [(Self.singlesLine, Workload.lastDay)])
+                let count = Double(events.joined().count)
+                let before = WrittenBytes(daemon: daemon.pid)
+                ledgerSingles.append(count / (try appendSingles(events, to: daemon)))
+                let ledgerBytes = before.sinceStart()?.ledger
+                let sqliteBefore = WrittenBytes(daemon: daemon.pid)
+                sqliteSingles.append(count / (try insertSingles(events, into: sqlitePath)))
+                try baseline.checkpoint()
+                if let ledgerBytes, let sqliteBytes = sqliteBefore.sinceStart()?.sqlite {
+                    ledgerWritten.append(Double(ledgerBytes) / count)
+                    sqliteWritten.append(Double(sqliteBytes) / count)
+                }
+            }
+            report.add(measure, ledger: median(ledgerSingles), sqlite: median(sqliteSingles))
+            if !ledgerWritten.isEmpty { report.add(writtenMeasure, ledger: median(ledgerWritten), sqlite: median(sqliteWritten)) }
+        }
 
         progress("`at` at \(dates.count) dates, \(options.runs) runs")
         let midway = knownAt ?? SystemClock.now()
@@ -193,18 +214,34 @@ struct Benchmark {
         if !options.json { printError("ledger-bench: \(message)\n") }
     }
 
-    /// Per connection, the single `funded` events it appends in run `run`.
-    private func singleEvents(run: Int) -> [[JSONValue]] {
+    /// Per connection, the single `funded` events it appends in run `run`: connection `c` on the
+    /// `c`th of `lines` (round the list), dated as that entry says.
+    private func singleEvents(run: Int, on lines: [(line: String, date: CivilDate)]) -> [[JSONValue]] {
         let perConnection = max(1, options.singles / options.connections)
         return (0..<options.connections).map { connection in
-            (0..<perConnection).map { number in
+            let (line, date) = lines[connection % lines.count]
+            return (0..<perConnection).map { number in
                 .object(JSONObject([
-                    ("id", .string("single-\(run)-\(connection)-\(number)")), ("type", .string("funded")),
-                    ("line", .string(Self.singlesLine)), ("effective", .string(Workload.lastDay.description)),
+                    ("id", .string("single-\(line)-\(date)-\(run)-\(connection)-\(number)")), ("type", .string("funded")),
+                    ("line", .string(line)), ("effective", .string(date.description)),
                     ("amount_pence", .integer(100)),
                     ("source", .object(JSONObject([("title", .string("Generated workload"))]))),
                 ]))
             }
+        }
+    }
+
+    /// One line per connection, spread over the workload's lines, each with the day it was
+    /// announced: single events dated there are backdated past all of the line's history.
+    private func lineStarts(_ client: LedgerConnection) throws -> [(line: String, date: CivilDate)] {
+        let lines = max(1, options.events / 100)
+        return try (0..<options.connections).map { connection in
+            let line = "line-\(1 + connection * max(1, lines / options.connections))"
+            let announced = try client.history(line: line).first { $0["type"] == .string("announced") }
+            guard case .string(let text)? = announced?["effective"], let date = CivilDate(iso: text) else {
+                throw ClientError.broken("the workload has no announced line \(line)")
+            }
+            return (line, date)
         }
     }
 

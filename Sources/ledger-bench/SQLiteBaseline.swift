@@ -72,6 +72,12 @@ final class SQLiteBaseline {
         return Int(pages * size)
     }
 
+    /// Copies the write-ahead log back into the database file and empties it, so that every byte
+    /// a load caused to be written has been written.
+    func checkpoint() throws {
+        try connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    }
+
     /// Rebuilds every index from the table (SQLite's REINDEX), as after a bulk load.
     func reindex() throws {
         try connection.execute("REINDEX")

@@ -232,13 +232,15 @@ struct CommandFailure: Error {
     @Test func theMarkdownTableHasEveryFigureAndTheAnswersAgree() async throws {
         let result = try await CommandRunner.run("ledger-bench", Self.tiny)
         #expect(result.status == 0, "\(result.output)\(result.errors)")
-        #expect(result.output.contains("3032 events stored (3000 generated, seed 42, then 1 × 32 single appends)"))
+        #expect(result.output.contains("3064 events stored (3000 generated, seed 42, then 2 × 1 × 32 single appends, on the newest day and backdated to their line's start)"))
         for label in [
             "| append through the socket, batches of 1000 |", "| append single events, 16 connections at once |",
             "| `at`, whole ledger, p50 |", "| `at`, one department, p99 |", "| `at --known-at`, one department, p50 |",
             "| daemon start to READY=1 |", "| rebuild every projection (SQLite: REINDEX) |", "| `ping` round trip, p50 (the socket's floor) |",
             "| peak RSS of ledgerd (VmHWM, with the store's mapped pages) |", "| peak anonymous RSS of ledgerd (heap, sampled) |",
-            "| store bytes per event |",
+            "| store bytes per event |", "| append single events backdated to their line's start, 16 connections on 16 lines |",
+            "| bytes written to storage per event, batches of 1000 (/proc io write_bytes) |",
+            "| bytes written to storage per event, single backdated events |",
         ] {
             #expect(result.output.contains(label), "missing \(label)")
         }
@@ -250,14 +252,15 @@ struct CommandFailure: Error {
         let result = try await CommandRunner.run("ledger-bench", Self.tiny + ["--seed", "7", "--json"])
         #expect(result.status == 0, "\(result.output)\(result.errors)")
         let report = try #require(try JSONParser.parse(Array(result.output.utf8)).objectValue)
-        #expect(report["stored_events"]?.integerValue == 3032)
+        #expect(report["stored_events"]?.integerValue == 3064)
         let agreement = try #require(report["agreement"]?.objectValue)
         #expect(agreement["agree"]?.boolValue == true)
         #expect(agreement["compared"]?.integerValue == 12)
         let figures = try #require(report["figures"]?.arrayValue).compactMap(\.objectValue)
         let measures = figures.compactMap { $0["measure"]?.stringValue }
         #expect(measures == [
-            "ingest_batched", "ingest_singles", "at_whole_p50", "at_whole_p99", "at_department_p50", "at_department_p99",
+            "ingest_batched", "written_per_event_batched", "ingest_singles", "written_per_event_singles", "ingest_singles_backdated",
+            "written_per_event_singles_backdated", "at_whole_p50", "at_whole_p99", "at_department_p50", "at_department_p99",
             "at_known_at_p50", "at_known_at_p99", "ping_p50", "peak_rss", "peak_anonymous_rss", "start_to_ready", "rebuild",
             "bytes_per_event",
         ])
