@@ -72,7 +72,7 @@ public struct WebInterface: Sendable {
         router.get("/at/:date") { request, context in try await pages.at(request, context) }
         router.get("/lines/:line") { _, context in try await pages.line(context) }
         router.get("/departments/:slug") { _, context in try await pages.department(context) }
-        router.get("/") { _, _ in pages.home() }
+        router.get("/") { request, _ in try pages.home(request) }
         router.get("/verify") { _, _ in try await pages.verify() }
         router.get("/feed.atom") { _, _ in try await pages.feed() }
         router.get("/diff/:from/:to") { request, context in try await pages.diff(request, context) }

@@ -31,8 +31,20 @@ struct WebPages: Sendable {
 
     /// `GET /at?date=`: the date form's target, sent on to `/at/{date}`.
     func atForm(_ request: Request) throws -> Response {
+        try redirectToAt(request, date: try WebAPI.date(request.uri.queryParameters.get("date"), name: "date"))
+    }
+
+    /// `GET /[?date=&known_at=&department=]`: the state today, or on the date asked for.
+    func home(_ request: Request) throws -> Response {
         let parameters = request.uri.queryParameters
-        let date = try WebAPI.date(parameters.get("date"), name: "date")
+        let asked = parameters.get("date").flatMap { $0.isEmpty ? nil : $0 }
+        let date = try asked.map { try WebAPI.date($0, name: "date") } ?? SystemClock.now().londonDate
+        return try redirectToAt(request, date: date)
+    }
+
+    /// Sends the browser on to `/at/{date}`, keeping a department and a cut-off when given.
+    private func redirectToAt(_ request: Request, date: CivilDate) throws -> Response {
+        let parameters = request.uri.queryParameters
         // The form sends every field, empty or not: an empty one is no choice. The rest are
         // checked here, so a bad one is refused before the redirect rather than after it.
         var kept: [String] = []
@@ -78,11 +90,6 @@ struct WebPages: Sendable {
         var query = AtQuery()
         query.department = slug
         return try await atPage(SystemClock.now().londonDate, query: query, queryText: "department=\(slug)")
-    }
-
-    /// `GET /`: today's commitments.
-    func home() -> Response {
-        Response.redirect(to: "/at/\(SystemClock.now().londonDate)", type: .found)
     }
 
     private func atPage(_ date: CivilDate, query: AtQuery, queryText: String) async throws -> Response {

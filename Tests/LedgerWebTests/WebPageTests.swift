@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import LedgerCore
 import LedgerHarness
+import LedgerStore
 import LedgerTestSupport
 @testable import LedgerWeb
 import Mustache
@@ -43,6 +44,24 @@ import Testing
             try await client.execute(uri: "/at?date=2025-04-15", method: .get) { response in
                 #expect(response.status == .found)
                 #expect(response.headers[.location] == "/at/2025-04-15")
+            }
+            // The form's "as recorded by" is kept; an empty field is no choice.
+            try await client.execute(uri: "/at?date=2025-04-15&known_at=2025-01-01&department=", method: .get) { response in
+                #expect(response.headers[.location] == "/at/2025-04-15?known_at=2025-01-01")
+            }
+            try await client.execute(uri: "/at?date=2025-04-15&known_at=2025-01-01T12:00:00%2B01:00", method: .get) { response in
+                #expect(response.headers[.location] == "/at/2025-04-15?known_at=2025-01-01T12:00:00%2B01:00")
+            }
+            try await client.execute(uri: "/at?date=2025-04-15&known_at=soon", method: .get) { response in
+                #expect(response.status == .badRequest)
+            }
+            // The home page takes the same choices, and today when no date is given.
+            try await client.execute(uri: "/?date=2025-04-15&department=home-office&known_at=2025-01-01", method: .get) { response in
+                #expect(response.status == .found)
+                #expect(response.headers[.location] == "/at/2025-04-15?department=home-office&known_at=2025-01-01")
+            }
+            try await client.execute(uri: "/?department=home-office", method: .get) { response in
+                #expect(response.headers[.location] == "/at/\(SystemClock.now().londonDate)?department=home-office")
             }
             try await client.execute(uri: "/at/2025-13-01", method: .get) { response in
                 #expect(response.status == .badRequest)
