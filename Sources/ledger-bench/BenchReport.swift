@@ -264,7 +264,8 @@ struct BenchReport {
         var figures: [JSONValue] = []
         for row in rows {
             var fields: [(String, JSONValue)] = [
-                ("measure", .string(row.measure.rawValue)), ("unit", .string(row.measure.unit.rawValue)),
+                ("measure", .string(row.measure.rawValue)), ("label", .string(row.measure.label)),
+                ("unit", .string(row.measure.unit.rawValue)),
                 ("ledger", Self.number(row.ledger, row.measure.unit)),
                 ("sqlite", row.sqlite.map { Self.number($0, row.measure.unit) } ?? .null),
             ]

@@ -268,6 +268,20 @@ struct CommandFailure: Error {
         #expect((ingest["ledger"]?.integerValue ?? 0) > 0 && (ingest["sqlite"]?.integerValue ?? 0) > 0)
     }
 
+    @Test func theGrowthScriptPutsEverySizeInOneTable() async throws {
+        let result = try await CommandRunner.run(
+            "/bin/bash",
+            [Paths.packageRoot + "/Tests/Performance/growth.sh", "--sizes", "2000,3000", "--runs", "1", "--bin", Paths.products, "--"]
+                + Self.tiny.dropFirst(4),
+            absolute: true
+        )
+        #expect(result.status == 0, "\(result.output)\(result.errors)")
+        #expect(result.output.hasPrefix("| measure | 2,000 events | 3,000 events |\n"))
+        #expect(result.output.contains("| append through the socket, batches of 1000 | "))
+        #expect(result.output.contains("| bytes written to storage per event, single backdated events | "))
+        #expect(result.output.hasSuffix("answers agree at every size\n"))
+    }
+
     @Test func aBadOptionIsNamed() async throws {
         let result = try await CommandRunner.run("ledger-bench", ["--events", "many"])
         #expect(result.status == 64)
