@@ -43,6 +43,8 @@ public final class Environment: @unchecked Sendable {
     private var currentMapSize: Int
     private var databases: [String: Database] = [:]
     private let resizeLock = ResizeLock()
+    /// Touched only inside write transactions, which LMDB's writer lock keeps to one at a time.
+    private var pageCacheShape = PageCacheShape()
 
     /// Opens (creating if needed) the environment in directory `path`, and clears stale readers.
     public init(path: String, options: Options = Options()) throws(LMDBError) {
@@ -60,7 +62,8 @@ public final class Environment: @unchecked Sendable {
             try LMDBError.check(mdb_env_set_maxdbs(env, options.maximumDatabases), "set database limit")
             try LMDBError.check(mdb_env_set_maxreaders(env, options.maximumReaders), "set reader limit")
             try LMDBError.check(mdb_env_set_mapsize(env, options.mapSize), "set map size")
-            var flags = UInt32(MDB_NOTLS)
+            // MDB_NORDAHEAD: a page read through the map comes in alone (PageCacheShape).
+            var flags = UInt32(MDB_NOTLS) | UInt32(MDB_NORDAHEAD)
             if options.readOnly { flags |= UInt32(MDB_RDONLY) }
             try LMDBError.check(mdb_env_open(env, path, flags, options.fileMode), "open \(path)")
             var info = MDB_envinfo()
@@ -141,6 +144,7 @@ public final class Environment: @unchecked Sendable {
             do {
                 return try resizeLock.shared {
                     var txn = try Transaction(environment: handle, writable: writable)
+                    if writable { extendFileAhead() }
                     let result = try body(txn)
                     try txn.commit()
                     return result
@@ -155,6 +159,20 @@ public final class Environment: @unchecked Sendable {
                 }
             }
         }
+    }
+
+    /// Called at the start of a write transaction, with LMDB's writer lock held (PageCacheShape).
+    private func extendFileAhead() {
+        var descriptor: Int32 = -1
+        var info = MDB_envinfo()
+        var stat = MDB_stat()
+        guard mdb_env_get_fd(handle, &descriptor) == 0, mdb_env_info(handle, &info) == 0, mdb_env_stat(handle, &stat) == 0 else {
+            return
+        }
+        let pageSize = Int(stat.ms_psize)
+        pageCacheShape.extend(
+            descriptor: descriptor, usedBytes: (info.me_last_pgno + 1) * pageSize, pageSize: pageSize, mapSize: info.me_mapsize
+        )
     }
 
     private func grow(after error: LMDBError) throws {

@@ -1,0 +1,62 @@
+import Foundation
+import LedgerCore
+import LedgerStore
+import LedgerTestSupport
+import Testing
+
+/// The data file is extended ahead of LMDB's last page one page at a time (so a later one-page
+/// change is written back as one page), except on a memory-backed file system, and a store whose
+/// file runs past its pages opens, reads and verifies as any other.
+@Suite struct PageCacheShapeTests {
+    static func fileSystemType(_ path: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/stat")
+        process.arguments = ["-f", "-c", "%T", path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    static func fileSize(_ path: String) throws -> Int {
+        try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
+    }
+
+    static func load(_ log: EventLog) throws {
+        let now = Timestamp(millisecondsSinceEpoch: 1_751_284_800_000)
+        _ = try log.append(Events.batch([Events.announced("action-plan", amount: 1_000_000_000)]), now: now)
+        _ = try log.append(Events.batch(StorageTests.fundingBatch(0..<300)), now: now)
+    }
+
+    @Test func onADiskTheFileRunsAheadOfItsPagesAndTheStoreReadsAsAnyOther() throws {
+        let directory = try TemporaryDirectory("page-cache-shape")
+        let type = try Self.fileSystemType(directory.path)
+        try #require(type != "tmpfs" && type != "ramfs", "the temporary directory is on \(type)")
+        do {
+            let log = try EventLog(path: directory.path)
+            try Self.load(log)
+            let used = try log.storeBytes()
+            #expect(try Self.fileSize(directory.appending("data.mdb")) >= used + (2 << 20))
+        }
+        var readOnly = EventLog.Options()
+        readOnly.readOnly = true
+        let reopened = try EventLog(path: directory.path, options: readOnly)
+        #expect(try reopened.eventCount() == 301)
+        #expect(try reopened.verify() == .intact(count: 301, head: try reopened.head().hash))
+        // 1 + 2 + … + 300 pence.
+        let date = try #require(CivilDate(iso: "2025-03-01"))
+        #expect(try reopened.at(date).line("action-plan")?.state.funded == Pence(45_150))
+    }
+
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/dev/shm"), "needs /dev/shm"))
+    func onTmpfsNothingIsWrittenAhead() throws {
+        let path = "/dev/shm/ledger-page-cache-shape-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try #require(try Self.fileSystemType("/dev/shm") == "tmpfs")
+        let log = try EventLog(path: path)
+        try Self.load(log)
+        #expect(try Self.fileSize(path + "/data.mdb") == (try log.storeBytes()))
+    }
+}
