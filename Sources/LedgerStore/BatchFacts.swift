@@ -95,11 +95,14 @@ struct BatchFacts: LedgerFacts {
     }
 
     /// Takes an appended event into the overlay.
-    mutating func record(_ stored: StoredEvent, contentDigest: [UInt8], retractedEvent: StoredEvent?) {
+    mutating func record(_ stored: StoredEvent, contentDigest: [UInt8], isLate: Bool, retraction: Retraction?) {
         let event = stored.event
+        let retractedEvent = retraction?.event
         events[event.id] = .some(KnownEvent(line: event.line, type: event.type, contentDigest: contentDigest, isRetracted: false))
         histories[event.line]?.events.append(stored)
-        changes.note(stored, retracting: retractedEvent.map { ($0.event.line, $0.event.effective) })
+        // Retracting a late amount only takes it out of `late_funding`: no timeline entry held it.
+        let refold = retraction.flatMap { $0.wasLate ? nil : ($0.event.event.line, $0.event.event.effective) }
+        changes.note(stored, isLate: isLate, retracting: refold)
         if case .announced(let announcement) = event.body {
             lines[event.line] = .some(AnnouncedLine(department: announcement.department, announcedOn: event.effective, kind: announcement.kind))
         }

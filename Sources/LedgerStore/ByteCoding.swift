@@ -70,30 +70,10 @@ struct ByteReader {
         try byte() == 0 ? nil : try string()
     }
 
-    /// Moves past a string without building it.
-    mutating func skipString() throws(StoreError) {
-        _ = try stringRange()
-    }
-
-    /// Moves past an optional string without building it.
-    mutating func skipOptionalString() throws(StoreError) {
-        if try byte() != 0 { try skipString() }
-    }
-
     private mutating func stringRange() throws(StoreError) -> Range<Int> {
         let count = try int64()
         guard count >= 0, count <= bytes.count - offset else { throw StoreError.corrupted("record ends early") }
         defer { offset += Int(count) }
         return offset..<(offset + Int(count))
-    }
-}
-
-extension Array where Element == UInt8 {
-    /// Overwrites eight bytes at `offset` with `value`, big-endian.
-    mutating func overwriteInt64(_ value: Int64, at offset: Int) {
-        let bits = UInt64(bitPattern: value)
-        for index in 0..<8 {
-            self[offset + index] = UInt8(truncatingIfNeeded: bits >> UInt64(56 - 8 * index))
-        }
     }
 }

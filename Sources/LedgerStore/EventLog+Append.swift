@@ -89,6 +89,7 @@ extension EventLog {
         var facts = BatchFacts()
         var head = try Self.head(txn, layout)
         var report = AppendReport(appended: 0, duplicates: 0, firstSeq: nil, lastSeq: nil)
+        var lateness = Lateness()
         for (index, item) in pending.enumerated() {
             try facts.prefetch(item.event, txn, layout)
             let verdict: AppendRules.Verdict
@@ -106,8 +107,9 @@ extension EventLog {
             let canonical = item.storedBytes(seq: seq, recorded: recorded)
             let hash = EventRecord.chainHash(previous: head.hash, canonical: canonical)
             let stored = StoredEvent(seq: seq, recorded: recorded, event: item.event)
-            let retracted = try store(stored, canonical: canonical, hash: hash, contentDigest: item.contentDigest, txn)
-            facts.record(stored, contentDigest: item.contentDigest, retractedEvent: retracted)
+            let late = try lateness.isLate(item.event) { line in try Self.latestEffective(of: line, txn, layout) }
+            let retraction = try store(stored, canonical: canonical, hash: hash, contentDigest: item.contentDigest, isLate: late, txn)
+            facts.record(stored, contentDigest: item.contentDigest, isLate: late, retraction: retraction)
             head = ChainHead(seq: seq, hash: hash, recorded: recorded)
             report.appended += 1
             report.firstSeq = report.firstSeq ?? seq
@@ -119,15 +121,15 @@ extension EventLog {
         return report
     }
 
-    /// Writes one event and its index entries; returns the event it retracts, if any.
+    /// Writes one event and its index entries; returns what it retracts, if anything.
     private func store(
-        _ stored: StoredEvent, canonical: [UInt8], hash: [UInt8], contentDigest: [UInt8],
+        _ stored: StoredEvent, canonical: [UInt8], hash: [UInt8], contentDigest: [UInt8], isLate: Bool,
         _ txn: borrowing Transaction
-    ) throws -> StoredEvent? {
+    ) throws -> Retraction? {
         try txn.put(layout.events, StoreKeys.seq(stored.seq), reserving: hash.count + canonical.count, append: true) { value in
             hash.withUnsafeBytes { value.copyMemory(from: $0) }
             canonical.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: value[hash.count...]).copyMemory(from: $0) }
         }
-        return try index(stored, contentDigest: contentDigest, txn)
+        return try index(stored, contentDigest: contentDigest, isLate: isLate, txn)
     }
 }

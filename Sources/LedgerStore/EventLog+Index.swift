@@ -6,16 +6,21 @@ import LedgerCore
 extension EventLog {
     /// The databases derived from the events log: everything but `events` and `meta`.
     var derivedDatabases: [Database] {
-        [layout.ids, layout.lineEvents, layout.timeline, layout.lines, layout.departmentLines, layout.retractions]
+        [layout.ids, layout.lineEvents, layout.timeline, layout.lines, layout.departmentLines, layout.retractions, layout.lateFunding]
     }
 
-    /// Writes the index entries of one stored event (all but its timeline); returns the event it
-    /// retracts, if it is a correction.
-    func index(_ stored: StoredEvent, contentDigest: [UInt8], _ txn: borrowing Transaction) throws -> StoredEvent? {
+    /// Writes the index entries of one stored event (all but its timeline), and its amount to
+    /// `late_funding` when it is a late `funded` event; returns the event it retracts, if it is a
+    /// correction.
+    func index(_ stored: StoredEvent, contentDigest: [UInt8], isLate: Bool, _ txn: borrowing Transaction) throws -> Retraction? {
         let event = stored.event
         let idRecord = IDRecord(seq: stored.seq, contentDigest: contentDigest, type: event.type, line: event.line)
         try txn.put(layout.ids, StoreKeys.id(event.id), idRecord.bytes)
-        try txn.put(layout.lineEvents, StoreKeys.lineEvent(event.line, event.effective, stored.seq), LineEventRecord(stored).bytes)
+        let record = LineEventRecord(stored, isLate: isLate)
+        try txn.put(layout.lineEvents, StoreKeys.lineEvent(event.line, event.effective, stored.seq), record.bytes)
+        if isLate, let amount = record.fundedAmount {
+            try LateFunding.add(amount, on: event.effective, line: event.line, txn, layout)
+        }
         switch event.body {
         case .announced(let announcement):
             let record = LineRecord(department: announcement.department, announcedOn: event.effective, kind: announcement.kind)
@@ -32,18 +37,32 @@ extension EventLog {
             try txn.put(layout.retractions, StoreKeys.seq(target.seq), value)
             // The line index says so too, so a cut-off query needs no lookup per event.
             let retracted = try Self.storedEvent(seq: target.seq, txn, layout).event
-            var record = LineEventRecord(retracted)
+            let key = StoreKeys.lineEvent(retracted.event.line, retracted.event.effective, target.seq)
+            guard let bytes = try txn.get(layout.lineEvents, key) else {
+                throw StoreError.corrupted("the line index has no entry for retracted event \(target.seq)")
+            }
+            var record = try LineEventRecord(bytes: bytes)
             record.retractedAt = stored.recorded
-            try txn.put(
-                layout.lineEvents, StoreKeys.lineEvent(retracted.event.line, retracted.event.effective, target.seq), record.bytes
-            )
+            try txn.put(layout.lineEvents, key, record.bytes)
+            if record.isLate, let amount = record.fundedAmount {
+                try LateFunding.add(Pence(0 &- amount.value), count: -1, on: retracted.event.effective, line: retracted.event.line, txn, layout)
+            }
             if target.type == .announced {
                 try txn.delete(layout.lines, Array(target.line.utf8))
             }
-            return retracted
+            return Retraction(event: retracted, wasLate: record.isLate)
         default:
             return nil
         }
+    }
+
+    /// The latest effective date of any event of `line` (retracted or not), from the last key of
+    /// its `line_events` entries: a `funded` event dated before it is late (`LateFunding`).
+    static func latestEffective(of line: String, _ txn: borrowing Transaction, _ layout: StoreLayout) throws -> CivilDate? {
+        let prefix = StoreKeys.linePrefix(line)
+        let entry = try txn.withCursor(layout.lineEvents) { cursor in try cursor.seek(atOrBefore: prefix + [0xFF, 0xFF, 0xFF, 0xFF, 0xFF]) }
+        guard let entry, StoreKeys.hasPrefix(entry.key, prefix) else { return nil }
+        return StoreKeys.date(fromLineKey: entry.key, line: line)
     }
 
     /// Brings the timelines of the lines `changes` touched up to date.
@@ -71,11 +90,14 @@ struct TimelineChanges {
     /// Whether no event has been noted.
     var isEmpty: Bool { touched.isEmpty }
 
-    /// Notes a stored event, and the event it retracts when it is a correction.
-    mutating func note(_ stored: StoredEvent, retracting target: (line: String, effective: CivilDate)?) {
+    /// Notes a stored event, and the event it retracts when it is a correction whose line must be
+    /// folded again. A late `funded` event changes no timeline entry.
+    mutating func note(_ stored: StoredEvent, isLate: Bool, retracting target: (line: String, effective: CivilDate)?) {
         let event = stored.event
-        appended[event.line, default: []].append(stored)
-        markTouched(event.line, from: event.effective)
+        if !isLate {
+            appended[event.line, default: []].append(stored)
+            markTouched(event.line, from: event.effective)
+        }
         if let target {
             markTouched(target.line, from: target.effective)
             needsRefold.insert(target.line)
@@ -84,5 +106,26 @@ struct TimelineChanges {
 
     private mutating func markTouched(_ line: String, from date: CivilDate) {
         touched[line] = min(touched[line] ?? date, date)
+    }
+}
+
+/// What a correction retracts: the event, and whether it was a late `funded` one (whose amount
+/// came out of `late_funding`, so no timeline entry changes).
+struct Retraction {
+    var event: StoredEvent
+    var wasLate: Bool
+}
+
+/// Which `funded` events are late, in seq order: each line's latest effective date so far, read
+/// from the store the first time the line is met and carried forward event by event.
+struct Lateness {
+    private var latest: [String: CivilDate?] = [:]
+
+    /// Whether `event` (the next in seq order) is late, noting its date for the events after it.
+    mutating func isLate(_ event: LedgerEvent, _ read: (String) throws -> CivilDate?) rethrows -> Bool {
+        let known = try latest[event.line] ?? read(event.line)
+        let late = event.type == .funded && known.map { event.effective < $0 } ?? false
+        latest[event.line] = .some(max(known ?? event.effective, event.effective))
+        return late
     }
 }

@@ -67,8 +67,11 @@ extension EventLog {
                 }
             } else {
                 try txn.withCursor(layout.timeline) { cursor in
-                    for line in lines {
-                        if let state = try Self.timelineState(line, at: date, &cursor) { states.append(state) }
+                    try txn.withCursor(layout.lateFunding) { late in
+                        for line in lines {
+                            let state = try Self.timelineState(line, at: date, &cursor)
+                            if let state = try LateFunding.including(state, through: date, &late) { states.append(state) }
+                        }
                     }
                 }
             }
@@ -140,7 +143,9 @@ extension EventLog {
             }
         }
         if onlyFundingDiffers {
-            guard var state = try timelineEntry(line, atOrBefore: date, txn)?.state else { return nil }
+            let entry = try timelineEntry(line, atOrBefore: date, txn)?.state
+            let projected = try txn.withCursor(layout.lateFunding) { late in try LateFunding.including(entry, through: date, &late) }
+            guard var state = projected else { return nil }
             state.funded = state.funded + fundingDifference
             if let lastActivity { state.lastActivity = lastActivity }
             return state

@@ -33,6 +33,8 @@ extension EventLog {
             for database in derivedDatabases { try txn.empty(database) }
             var events = 0
             var timelines = TimelineRebuild()
+            // Every derived database starts empty: each line's dates are all met here, in seq order.
+            var lateness = Lateness()
             var next: UInt64 = 1
             var pending = try Self.readRun(from: next, txn, layout).map(DecodingRun.init)
             while let run = pending {
@@ -44,8 +46,9 @@ extension EventLog {
                 for part in decoded {
                     for item in part {
                         let (stored, contentDigest) = try item.get()
-                        let retracted = try index(stored, contentDigest: contentDigest, txn)
-                        timelines.note(stored, retracting: retracted?.seq)
+                        let late = lateness.isLate(stored.event) { _ in nil }
+                        let retraction = try index(stored, contentDigest: contentDigest, isLate: late, txn)
+                        timelines.note(stored, isLate: late, retracting: retraction?.event.seq)
                     }
                 }
                 events += run.count

@@ -2,7 +2,8 @@ import LMDB
 import LedgerCore
 
 /// The `timeline` projection: each line's state after every distinct effective date, kept equal
-/// to a fold of the line's counted events so that `at D` is one seek.
+/// to a fold of the line's counted events but those in `late_funding` (`LateFunding`), so that
+/// `at D` is one seek and the late sum through D.
 extension EventLog {
     /// Folds `line` again from `from` on: its entries before `from` still hold, so the fold starts
     /// from the last of them and reads only the events dated from `from`.
@@ -17,7 +18,9 @@ extension EventLog {
                 entry = try cursor.seek(atOrAfter: current.key)
             }
         }
-        try writeTimeline(line, LineFold.timeline(of: history.events, excluding: history.retracted, startingFrom: base), txn)
+        // Late amounts stay in `late_funding`: the entries leave them out.
+        let excluded = history.retracted.union(history.late)
+        try writeTimeline(line, LineFold.timeline(of: history.events, excluding: excluded, startingFrom: base), txn)
     }
 
     /// Writes timeline entries as they are.
@@ -28,29 +31,17 @@ extension EventLog {
     }
 
     /// Applies new events to a line's timeline without reading its history: events dated on or
-    /// after its last entry extend it, and backdated `funded` events (which commute with every
-    /// other event) add their amounts to the entries from their dates on. Returns false, having
-    /// written nothing, when another backdated event needs a fold.
+    /// after its last entry extend it. Returns false, having written nothing, when one is dated
+    /// before it and the line needs a fold. (`events` holds no late `funded` event: those are in
+    /// `late_funding`, and a `funded` event that is not late is dated on or after every event
+    /// appended before it.)
     func extendTimeline(_ line: String, with events: [StoredEvent], _ txn: borrowing Transaction) throws -> Bool {
         let sorted = LineFold.sorted(events)
         let last = try Self.timelineRecord(line, atOrBefore: nil, txn, layout)
         var state = try last.map { try LineStateCodec.decode($0.bytes) } ?? nil
+        // Sorted by date, so a backdated event comes first.
+        if let lastDate = last?.date, let first = sorted.first, first.event.effective < lastDate { return false }
         var forward = sorted.startIndex
-        if let lastDate = last?.date {
-            // Sorted by date, so the backdated events come first.
-            var fundings: [(date: CivilDate, amount: Pence)] = []
-            while forward < sorted.endIndex, sorted[forward].event.effective < lastDate {
-                guard case .funded(let amount) = sorted[forward].event.body else { return false }
-                fundings.append((sorted[forward].event.effective, amount))
-                forward += 1
-            }
-            if !fundings.isEmpty {
-                try addFunding(fundings, to: line, txn)
-                var fold = LineFold(state: state)
-                for funding in fundings { fold.fund(funding.amount, on: funding.date) }
-                state = fold.state
-            }
-        }
         // One entry per date: the state after the last event of that date.
         while forward < sorted.endIndex {
             let date = sorted[forward].event.effective
@@ -63,49 +54,6 @@ extension EventLog {
             try txn.put(layout.timeline, StoreKeys.timeline(line, date), LineStateCodec.encode(state))
         }
         return true
-    }
-
-    /// Adds backdated fundings (in date order) to the entries of `line` from their dates on, first
-    /// starting an entry on each date that has none from the entry before it. The records are
-    /// patched in place, in one pass, rather than decoded and encoded again.
-    private func addFunding(_ fundings: [(date: CivilDate, amount: Pence)], to line: String, _ txn: borrowing Transaction) throws {
-        guard let first = fundings.first?.date else { return }
-        let prefix = StoreKeys.linePrefix(line)
-        var before = try Self.timelineRecord(line, before: first, txn, layout)?.bytes ?? []
-        var inserts: [(date: CivilDate, bytes: [UInt8])] = []
-        var next = 0
-        var added = Pence.zero
-        var latest = first
-        // Takes in the fundings dated up to `date`, starting an entry for each date before it.
-        func advance(through date: CivilDate?, from previous: [UInt8]) throws {
-            while next < fundings.count, date.map({ fundings[next].date <= $0 }) ?? true {
-                let day = fundings[next].date
-                while next < fundings.count, fundings[next].date == day {
-                    added += fundings[next].amount
-                    next += 1
-                }
-                latest = day
-                if day != date { inserts.append((day, try LineStateCodec.addingFunding(added, through: day, to: previous))) }
-            }
-        }
-        try txn.withCursor(layout.timeline) { cursor in
-            var entry = try cursor.seek(atOrAfter: StoreKeys.timeline(line, first))
-            while let current = entry, StoreKeys.hasPrefix(current.key, prefix) {
-                guard let date = StoreKeys.date(fromLineKey: current.key, line: line) else {
-                    throw StoreError.corrupted("a timeline key of \(line) is damaged")
-                }
-                try advance(through: date, from: before)
-                if !current.value.isEmpty {
-                    try cursor.replaceCurrent(key: current.key, value: LineStateCodec.addingFunding(added, through: latest, to: current.value))
-                }
-                before = current.value
-                entry = try cursor.next()
-            }
-        }
-        try advance(through: nil, from: before)
-        for insert in inserts {
-            try txn.put(layout.timeline, StoreKeys.timeline(line, insert.date), insert.bytes)
-        }
     }
 
     /// The timeline entry of `line` at or before `date` (the last entry when nil).

@@ -18,13 +18,14 @@ public final class EventLog: Sendable {
     }
 
     /// The store's format; a store of another format is refused rather than misread.
-    static let formatVersion: [UInt8] = Array("ledger-3".utf8)
+    static let formatVersion: [UInt8] = Array("ledger-4".utf8)
     /// The earlier formats, whose events are the same: opening one for writing derives the
     /// projections again and upgrades it. `ledger-1`: before `line_events` entries carried
     /// retractions and funded amounts; `ledger-2`: before the second release's fields (a line's
     /// kind in `lines`, and house, replacement, delivery, response, made by, money and last
-    /// activity in each timeline state).
-    static let upgradableFormats: [[UInt8]] = [Array("ledger-1".utf8), Array("ledger-2".utf8)]
+    /// activity in each timeline state); `ledger-3`: before `late_funding`, when a backdated
+    /// `funded` event rewrote every later timeline entry of its line.
+    static let upgradableFormats: [[UInt8]] = [Array("ledger-1".utf8), Array("ledger-2".utf8), Array("ledger-3".utf8)]
 
     let environment: Environment
     let layout: StoreLayout
@@ -41,6 +42,10 @@ public final class EventLog: Sendable {
         environmentOptions.readOnly = options.readOnly
         do {
             environment = try Environment(path: path, options: environmentOptions)
+            if options.readOnly {
+                // An earlier format may lack a database of this one: say so before opening them.
+                try Self.refuseEarlierFormat(environment, path: path)
+            }
             layout = StoreLayout(try environment.openDatabases(StoreLayout.names))
         } catch let error as LMDBError {
             throw StoreError(error)
@@ -49,15 +54,26 @@ public final class EventLog: Sendable {
         try checkFormat(writable: !options.readOnly)
     }
 
+    /// Throws `unsupported_format`, saying how to upgrade, when the store is of an earlier format.
+    private static func refuseEarlierFormat(_ environment: Environment, path: String) throws {
+        guard let meta = try? environment.openDatabases(["meta"]).first,
+              let found = try environment.read({ txn in try txn.get(meta, Array("format".utf8)) }),
+              upgradableFormats.contains(found)
+        else { return }
+        throw earlierFormat(found, path: path)
+    }
+
+    private static func earlierFormat(_ found: [UInt8], path: String) -> StoreError {
+        StoreError(
+            .unsupportedFormat,
+            "\(path) holds a store of the earlier format \(String(decoding: found, as: UTF8.self)): open it once for writing (start ledgerd on it, or run ledger rebuild --db \(path)) to upgrade it"
+        )
+    }
+
     private func checkFormat(writable: Bool) throws {
         let found = try read { txn in try txn.get(layout.meta, Array("format".utf8)) }
         if let found, Self.upgradableFormats.contains(found) {
-            guard writable else {
-                throw StoreError(
-                    .unsupportedFormat,
-                    "\(path) holds a store of the earlier format \(String(decoding: found, as: UTF8.self)): open it once for writing (start ledgerd on it, or run ledger rebuild --db \(path)) to upgrade it"
-                )
-            }
+            guard writable else { throw Self.earlierFormat(found, path: path) }
             _ = try rebuildProjections()
             try write { txn in try txn.put(layout.meta, Array("format".utf8), Self.formatVersion) }
         } else if let found {

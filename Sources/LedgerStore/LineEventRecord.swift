@@ -4,9 +4,10 @@ import LedgerCore
 /// What the `line_events` index holds for one event of a line: enough to tell, without reading
 /// the event itself, whether it counts as known at a cut-off and, for `funded`, what it adds.
 ///
-/// Layout: recorded (8 bytes, big-endian ms), a flag byte (1: retracted), the retracting
-/// correction's recorded time (8 bytes, 0 when not retracted), the funded amount (8 bytes, 0 for
-/// other types), then the event type's name.
+/// Layout: recorded (8 bytes, big-endian ms), a flag byte (1: retracted, 2: a late `funded`
+/// event, counted in `late_funding` rather than the timeline), the retracting correction's
+/// recorded time (8 bytes, 0 when not retracted), the funded amount (8 bytes, 0 for other types),
+/// then the event type's name.
 struct LineEventRecord: Equatable {
     var recorded: Timestamp
     /// When the correction that retracts the event was recorded, if one does.
@@ -14,6 +15,9 @@ struct LineEventRecord: Equatable {
     /// The amount of a `funded` event.
     var fundedAmount: Pence?
     var type: EventType
+    /// A `funded` event dated before an event appended earlier to its line: its amount is in
+    /// `late_funding`, and the timeline leaves it out (`LateFunding`).
+    var isLate = false
 
     static let headerLength = 25
 
@@ -25,10 +29,11 @@ struct LineEventRecord: Equatable {
     }
 
     /// The record of a stored event, not retracted.
-    init(_ stored: StoredEvent) {
+    init(_ stored: StoredEvent, isLate: Bool = false) {
         var amount: Pence?
         if case .funded(let funded) = stored.event.body { amount = funded }
         self.init(recorded: stored.recorded, fundedAmount: amount, type: stored.event.type)
+        self.isLate = isLate
     }
 
     init(bytes: [UInt8]) throws(StoreError) {
@@ -42,6 +47,7 @@ struct LineEventRecord: Equatable {
         self.retractedAt = bytes[8] & 1 == 1 ? Timestamp(millisecondsSinceEpoch: Int64(bitPattern: retractedAt)) : nil
         self.fundedAmount = type == .funded ? Pence(Int64(bitPattern: amount)) : nil
         self.type = type
+        self.isLate = bytes[8] & 2 == 2
     }
 
     var bytes: [UInt8] {
@@ -49,7 +55,7 @@ struct LineEventRecord: Equatable {
         var out: [UInt8] = []
         out.reserveCapacity(Self.headerLength + name.count)
         BigEndian.append(UInt64(bitPattern: recorded.millisecondsSinceEpoch), to: &out)
-        out.append(retractedAt == nil ? 0 : 1)
+        out.append((retractedAt == nil ? 0 : 1) | (isLate ? 2 : 0))
         BigEndian.append(UInt64(bitPattern: retractedAt?.millisecondsSinceEpoch ?? 0), to: &out)
         BigEndian.append(UInt64(bitPattern: fundedAmount?.value ?? 0), to: &out)
         out.append(contentsOf: name)

@@ -88,43 +88,6 @@ enum LineStateCodec {
         }
     }
 
-    /// The record of the same state with `amount` more funding, the latest of it dated `day`,
-    /// patched in place: the same bytes `encode` would write for the decoded state with `funded`
-    /// raised and `lastActivity` brought up to `day`, without decoding it. The empty record (no
-    /// state) stays empty.
-    static func addingFunding(_ amount: Pence, through day: CivilDate, to bytes: [UInt8]) throws(StoreError) -> [UInt8] {
-        guard !bytes.isEmpty else { return bytes }
-        let offset = try fundedOffset(bytes)
-        var reader = ByteReader(bytes)
-        reader.offset = offset
-        let funded = Pence(try reader.int64()) + amount
-        var patched = bytes
-        patched.overwriteInt64(funded.value, at: offset)
-        // The last activity is the record's last field.
-        let activityOffset = bytes.count - 8
-        reader.offset = activityOffset
-        let lastActivity = try reader.int64()
-        if Int64(day.daysSinceEpoch) > lastActivity { patched.overwriteInt64(Int64(day.daysSinceEpoch), at: activityOffset) }
-        return patched
-    }
-
-    /// Where the funded amount sits in a non-empty record.
-    private static func fundedOffset(_ bytes: [UInt8]) throws(StoreError) -> Int {
-        var reader = ByteReader(bytes)
-        guard try reader.byte() == version else { throw .corrupted("line state of an unknown version") }
-        try reader.skipString()  // line
-        try reader.skipString()  // department
-        try reader.skipOptionalString()  // department name
-        try reader.skipString()  // title
-        try reader.skipString()  // kind
-        try reader.skipOptionalString()  // parent
-        try reader.skipString()  // status
-        _ = try reader.int64()  // pledged
-        let offset = reader.offset
-        _ = try reader.int64()
-        return offset
-    }
-
     /// The state a record holds, or nil for the empty record.
     static func decode(_ bytes: [UInt8]) throws(StoreError) -> LineState? {
         guard !bytes.isEmpty else { return nil }

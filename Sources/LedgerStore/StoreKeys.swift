@@ -17,10 +17,24 @@ enum StoreKeys {
         return key
     }
 
+    /// A date as the 4-byte day number of keys.
+    static func dayNumber(_ date: CivilDate) -> UInt32 { UInt32(date.daysSinceEpoch + dayOffset) }
+
+    /// The date of a day number.
+    static func date(dayNumber: UInt32) -> CivilDate? { CivilDate(daysSinceEpoch: Int(dayNumber) - dayOffset) }
+
     /// `line 0x00 day`: a line's state from a date on.
     static func timeline(_ line: String, _ date: CivilDate) -> [UInt8] {
         var key = linePrefix(line)
-        BigEndian.append(UInt32(date.daysSinceEpoch + dayOffset), to: &key)
+        BigEndian.append(dayNumber(date), to: &key)
+        return key
+    }
+
+    /// `line 0x00 level bucket`: one of a line's late funding sums (`LateFunding`).
+    static func lateFunding(_ line: String, level: Int, bucket: UInt32) -> [UInt8] {
+        var key = linePrefix(line)
+        key.append(UInt8(level))
+        BigEndian.append(bucket, to: &key)
         return key
     }
 

@@ -19,8 +19,11 @@ struct StoreLayout: Sendable {
     let retractions: Database
     /// `head` and `format`.
     let meta: Database
+    /// `line 0x00 level bucket` → the sum of the `funded` amounts appended after later-dated
+    /// events of their line, per day bucket (`LateFunding`).
+    let lateFunding: Database
 
-    static let names = ["events", "ids", "line_events", "timeline", "lines", "department_lines", "retractions", "meta"]
+    static let names = ["events", "ids", "line_events", "timeline", "lines", "department_lines", "retractions", "meta", "late_funding"]
 
     init(_ databases: [Database]) {
         events = databases[0]
@@ -31,5 +34,6 @@ struct StoreLayout: Sendable {
         departmentLines = databases[5]
         retractions = databases[6]
         meta = databases[7]
+        lateFunding = databases[8]
     }
 }

@@ -22,8 +22,11 @@ struct TimelineRebuild: Sendable {
     /// The number of lines with events.
     var lineCount: Int { steps.count }
 
-    /// Notes a stored event, and the seq of the event it retracts when it is a correction.
-    mutating func note(_ stored: StoredEvent, retracting target: UInt64?) {
+    /// Notes a stored event, and the seq of the event it retracts when it is a correction. A late
+    /// `funded` event is left out: its amount is in `late_funding`.
+    mutating func note(_ stored: StoredEvent, isLate: Bool, retracting target: UInt64?) {
+        if let target { retracted.insert(target) }
+        guard !isLate else { return }
         let event = stored.event
         var step = Step(seq: stored.seq, day: Int32(event.effective.daysSinceEpoch), body: -1, amount: 0)
         if case .funded(let amount) = event.body {
@@ -33,7 +36,6 @@ struct TimelineRebuild: Sendable {
             bodies.append(event.body)
         }
         steps[event.line, default: []].append(step)
-        if let target { retracted.insert(target) }
     }
 
     /// Lines folded and encoded together on another thread.

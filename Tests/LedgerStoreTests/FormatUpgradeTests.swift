@@ -5,17 +5,17 @@ import LedgerTestSupport
 import Testing
 
 /// A store written by the previous release (format `ledger-2`, loaded with `mdb_load` from the
-/// dump of one that release's `ledgerd` wrote) opens, is upgraded to `ledger-3`, and keeps every
+/// dump of one that release's `ledgerd` wrote) opens, is upgraded to the current format, and keeps every
 /// event byte for byte; its projections then carry the second release's fields.
 @Suite struct FormatUpgradeTests {
     static let resources = Paths.packageRoot + "/Tests/LedgerStoreTests/Resources"
 
     /// The previous release's store, loaded into a fresh directory.
-    static func previousReleaseStore() throws -> TemporaryDirectory {
-        let directory = try TemporaryDirectory("ledger-2-store")
+    static func previousReleaseStore(_ format: String = "ledger-2") throws -> TemporaryDirectory {
+        let directory = try TemporaryDirectory("\(format)-store")
         let load = Process()
         load.executableURL = URL(fileURLWithPath: "/usr/bin/mdb_load")
-        load.arguments = ["-f", resources + "/ledger-2-store.dump", directory.path]
+        load.arguments = ["-f", resources + "/\(format)-store.dump", directory.path]
         load.standardError = FileHandle.nullDevice
         try load.run()
         load.waitUntilExit()
@@ -29,23 +29,34 @@ import Testing
         return lines
     }
 
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/mdb_load"), "needs mdb_load (lmdb-utils)"))
-    func aStoreOfThePreviousReleaseIsUpgradedKeepingEveryEvent() throws {
-        let directory = try Self.previousReleaseStore()
-        var readOnly = EventLog.Options()
-        readOnly.readOnly = true
+    static var readOnly: EventLog.Options {
+        var options = EventLog.Options()
+        options.readOnly = true
+        return options
+    }
+
+    /// Checks that the store in `directory`, of the earlier `format`, is refused read-only with a
+    /// message saying how to upgrade it, then opens it for writing (upgrading it) and checks that
+    /// every one of its `events` is exported byte for byte as before and the chain is intact.
+    static func upgrade(_ directory: TemporaryDirectory, from format: String, events: Int) throws -> EventLog {
         #expect {
             try EventLog(path: directory.path, options: readOnly)
         } throws: { error in
-            (error as? StoreError)?.code == .unsupportedFormat && "\(error)".contains("earlier format ledger-2")
+            (error as? StoreError)?.code == .unsupportedFormat && "\(error)".contains("earlier format \(format)")
         }
-
         let log = try EventLog(path: directory.path)
-        let expected = try String(contentsOfFile: Self.resources + "/ledger-2-export.ndjson", encoding: .utf8)
+        let expected = try String(contentsOfFile: resources + "/\(format)-export.ndjson", encoding: .utf8)
             .split(separator: "\n").map(String.init)
-        #expect(expected.count == 30)
-        #expect(try Self.exportLines(log) == expected)
-        #expect(try log.verify() == .intact(count: 30, head: try log.head().hash))
+        #expect(expected.count == events)
+        #expect(try exportLines(log) == expected)
+        #expect(try log.verify() == .intact(count: events, head: try log.head().hash))
+        return log
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/mdb_load"), "needs mdb_load (lmdb-utils)"))
+    func aStoreOfThePreviousReleaseIsUpgradedKeepingEveryEvent() throws {
+        let directory = try Self.previousReleaseStore()
+        let log = try Self.upgrade(directory, from: "ledger-2", events: 30)
 
         let endOf2025 = try #require(CivilDate(iso: "2025-12-31"))
         let state = try #require(try log.at(endOf2025).line("hillsborough-law")?.state)
@@ -62,9 +73,41 @@ import Testing
 
         // Upgraded once: it now opens read-only, and a rebuild derives the same projections.
         let answer = try log.at(endOf2025)
-        #expect(try EventLog(path: directory.path, options: readOnly).at(endOf2025) == answer)
+        let exported = try Self.exportLines(log)
+        #expect(try EventLog(path: directory.path, options: Self.readOnly).at(endOf2025) == answer)
         _ = try log.rebuildProjections()
         #expect(try log.at(endOf2025) == answer)
-        #expect(try Self.exportLines(log) == expected)
+        #expect(try Self.exportLines(log) == exported)
+    }
+
+    /// The `at` result as the socket and `ledger at --format json` give it, parsed.
+    static func json(_ result: AtResult) throws -> JSONValue {
+        var bytes: [UInt8] = []
+        AtJSON.encode(result, into: &bytes)
+        return try JSONParser.parse(bytes)
+    }
+
+    /// A store of format `ledger-3` (the bundled record and two fundings recorded after later
+    /// events of their line, written by that format's `ledger append --db` and dumped with
+    /// `mdb_dump -a`) is upgraded to `ledger-4`: every event byte for byte, the same answers as
+    /// that format gave (its `ledger at --format json` output, kept beside the dump), and late
+    /// fundings from then on kept in `late_funding`.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/mdb_load"), "needs mdb_load (lmdb-utils)"))
+    func aStoreOfFormat3IsUpgradedWithTheSameAnswers() throws {
+        let directory = try Self.previousReleaseStore("ledger-3")
+        let log = try Self.upgrade(directory, from: "ledger-3", events: 230)
+        for date in ["2025-08-01", "2025-12-31", "2026-06-30"] {
+            let before = try JSONParser.parse(Array(try String(contentsOfFile: Self.resources + "/ledger-3-at-\(date).json", encoding: .utf8).utf8))
+            #expect(try Self.json(log.at(try #require(CivilDate(iso: date)))) == before, "at \(date)")
+        }
+
+        // Upgraded once: it opens read-only, and takes a late funding into the new projection.
+        #expect(try EventLog(path: directory.path, options: Self.readOnly).eventCount() == 230)
+        let line = "national-grooming-gangs-inquiry"
+        let endOfJuly = try #require(CivilDate(iso: "2025-07-31"))
+        let funded = try #require(try log.at(endOfJuly).line(line)?.state.funded)
+        let late = #"{"id":"after-upgrade","type":"funded","line":"\#(line)","effective":"2025-07-01","amount_pence":25,"source":{"title":"A later record of an earlier payment"}}"#
+        _ = try log.append([try JSONParser.parse(Array(late.utf8))], now: Timestamp(millisecondsSinceEpoch: 1_790_000_000_000))
+        #expect(try log.at(endOfJuly).line(line)?.state.funded == funded + Pence(25))
     }
 }

@@ -6,8 +6,8 @@ import Testing
 
 /// Rebuilding the projections from the events log gives back exactly what appends wrote.
 @Suite struct RebuildTests {
-    static let databases = ["events", "ids", "line_events", "timeline", "lines", "department_lines", "retractions", "meta"]
-    static let derived = ["ids", "line_events", "timeline", "lines", "department_lines", "retractions"]
+    static let databases = ["events", "ids", "line_events", "timeline", "lines", "department_lines", "retractions", "meta", "late_funding"]
+    static let derived = ["ids", "line_events", "timeline", "lines", "department_lines", "retractions", "late_funding"]
 
     /// Every key/value pair of every database, read with the store closed; `wiping` empties those named first.
     static func contents(of fixture: StoreFixture, wiping: [String] = []) throws -> [String: [[UInt8]]] {
@@ -115,6 +115,7 @@ import Testing
         let (fixture, _) = try Self.mixedLedger()
         let before = try Self.contents(of: fixture, wiping: Self.derived)
         #expect(before["timeline"]?.isEmpty == false)
+        #expect(before["late_funding"]?.isEmpty == false)
         #expect(before["retractions"]?.count == 6)  // three retractions, key and value each
         // Wiped: the projections now answer nothing until they are rebuilt.
         #expect(try fixture.at("2025-04-15").departments.isEmpty)

@@ -1,0 +1,108 @@
+import LMDB
+import LedgerCore
+
+/// The `late_funding` projection: each `funded` amount dated before an event appended earlier to
+/// its line (a late one), kept as running sums over day buckets of four sizes, so that a late
+/// amount costs four record writes however long its line and however far back it is dated, and
+/// the sum up to any day is read from at most four short runs of records.
+///
+/// Which amounts are late depends on the log alone, in seq order, never on how it was batched:
+/// a `funded` event is late when its effective date is before that of an event of its line with
+/// a lower seq. The line's timeline entries fold every counted event but the late ones, and a
+/// line's funded amount at D is its entry's plus the late sum through D (docs/storage.md).
+///
+/// Every late amount is in four buckets: its day (level 0), its 64-day block (level 1), its
+/// 4,096-day block (level 2) and its 262,144-day block (level 3). The sum through day d takes
+/// the level-3 blocks before d's, the level-2 blocks before d's inside it, the level-1 blocks
+/// before d's inside that, and the days up to d inside d's 64-day block: at most 63 records of
+/// each level, and only as many as the line has late amounts in those spans.
+///
+/// Key: `line 0x00 level day>>(6·level)` (the day as in `StoreKeys`, 4 bytes big-endian); value:
+/// the bucket's sum in pence and how many amounts it holds, 8 bytes big-endian each. A bucket
+/// holding none is deleted, so the latest late day through D is one seek.
+enum LateFunding {
+    static let levels = 4
+    static let bitsPerLevel = 6
+
+    /// Adds a late amount dated `date` to `line`'s buckets, or (`count` -1) takes one out.
+    static func add(
+        _ amount: Pence, count: Int64 = 1, on date: CivilDate, line: String, _ txn: borrowing Transaction, _ layout: StoreLayout
+    ) throws {
+        let day = StoreKeys.dayNumber(date)
+        for level in 0..<levels {
+            let key = StoreKeys.lateFunding(line, level: level, bucket: day >> (bitsPerLevel * level))
+            let bucket = try txn.get(layout.lateFunding, key).map(Bucket.init) ?? Bucket(sum: 0, count: 0)
+            let updated = Bucket(sum: bucket.sum &+ amount.value, count: bucket.count + count)
+            if updated.count <= 0 {
+                _ = try txn.delete(layout.lateFunding, key)
+            } else {
+                try txn.put(layout.lateFunding, key, updated.bytes)
+            }
+        }
+    }
+
+    /// The late amounts of `line` dated up to `date`, and the latest day one is dated.
+    static func through(
+        _ date: CivilDate, line: String, _ cursor: inout Cursor
+    ) throws -> (amount: Pence, latest: CivilDate?) {
+        let prefix = StoreKeys.linePrefix(line)
+        // Most lines have nothing late: one seek tells.
+        guard let first = try cursor.seek(atOrAfter: prefix), StoreKeys.hasPrefix(first.key, prefix) else {
+            return (.zero, nil)
+        }
+        let day = StoreKeys.dayNumber(date)
+        var sum: Int64 = 0
+        for level in 0..<levels {
+            let shift = bitsPerLevel * level
+            // The buckets of this level inside the next level's bucket holding `day`, before `day`'s
+            // own bucket (level 0 takes `day` itself in).
+            let end = (day >> shift) + (level == 0 ? 1 : 0)
+            let start = level == levels - 1 ? 0 : (day >> (shift + bitsPerLevel)) << bitsPerLevel
+            guard start < end else { continue }
+            let stop = StoreKeys.lateFunding(line, level: level, bucket: end)
+            var entry = try cursor.seek(atOrAfter: StoreKeys.lateFunding(line, level: level, bucket: start))
+            while let current = entry, current.key.lexicographicallyPrecedes(stop) {
+                sum &+= Bucket(current.value).sum
+                entry = try cursor.next()
+            }
+        }
+        var latest: CivilDate?
+        let dayPrefix = prefix + [0]
+        if let found = try cursor.seek(atOrBefore: StoreKeys.lateFunding(line, level: 0, bucket: day)),
+           StoreKeys.hasPrefix(found.key, dayPrefix),
+           let number = BigEndian.uint32(found.key, at: dayPrefix.count) {
+            latest = StoreKeys.date(dayNumber: number)
+        }
+        return (Pence(sum), latest)
+    }
+
+    /// `state` at the end of `date` with the line's late amounts through it taken in.
+    static func including(
+        _ state: LineState?, through date: CivilDate, _ cursor: inout Cursor
+    ) throws -> LineState? {
+        guard var state else { return nil }
+        let late = try through(date, line: state.line, &cursor)
+        state.funded += late.amount
+        if let latest = late.latest, latest > state.lastActivity { state.lastActivity = latest }
+        return state
+    }
+
+    private struct Bucket {
+        var sum: Int64
+        var count: Int64
+
+        init(sum: Int64, count: Int64) {
+            self.sum = sum
+            self.count = count
+        }
+
+        init(_ bytes: [UInt8]) {
+            sum = Int64(bitPattern: BigEndian.uint64(bytes) ?? 0)
+            count = Int64(bitPattern: BigEndian.uint64(bytes, at: 8) ?? 0)
+        }
+
+        var bytes: [UInt8] {
+            BigEndian.bytes(UInt64(bitPattern: sum)) + BigEndian.bytes(UInt64(bitPattern: count))
+        }
+    }
+}
