@@ -20,6 +20,10 @@ enum Measure: String, CaseIterable {
     case writtenBatched = "written_per_event_batched"
     case writtenSingles = "written_per_event_singles"
     case writtenSinglesBackdated = "written_per_event_singles_backdated"
+    case lineOldestFirst = "ingest_line_oldest_first"
+    case writtenLineOldestFirst = "written_per_event_line_oldest_first"
+    case lineNewestFirst = "ingest_line_newest_first"
+    case writtenLineNewestFirst = "written_per_event_line_newest_first"
 
     enum Unit: String {
         case eventsPerSecond = "events/s"
@@ -47,13 +51,19 @@ enum Measure: String, CaseIterable {
         case .writtenBatched: "bytes written to storage per event, batches of 1000 (/proc io write_bytes)"
         case .writtenSingles: "bytes written to storage per event, single events"
         case .writtenSinglesBackdated: "bytes written to storage per event, single backdated events"
+        case .lineOldestFirst: "one line's funding events, batches of 1000, oldest first"
+        case .writtenLineOldestFirst: "bytes written to storage per event, one line oldest first"
+        case .lineNewestFirst: "one line's funding events, batches of 1000, newest first (each dated before the last)"
+        case .writtenLineNewestFirst: "bytes written to storage per event, one line newest first"
         }
     }
 
     var unit: Unit {
         switch self {
-        case .ingestBatched, .ingestSingles, .ingestSinglesBackdated: .eventsPerSecond
-        case .peakMemory, .peakAnonymousMemory, .bytesPerEvent, .writtenBatched, .writtenSingles, .writtenSinglesBackdated: .bytes
+        case .ingestBatched, .ingestSingles, .ingestSinglesBackdated, .lineOldestFirst, .lineNewestFirst: .eventsPerSecond
+        case .peakMemory, .peakAnonymousMemory, .bytesPerEvent, .writtenBatched, .writtenSingles, .writtenSinglesBackdated,
+            .writtenLineOldestFirst, .writtenLineNewestFirst:
+            .bytes
         default: .seconds
         }
     }
@@ -67,6 +77,7 @@ enum Measure: String, CaseIterable {
         case .ingestSingles: "≥ 20k/s, ≥ 2× SQLite"
         case .ingestSinglesBackdated: "≥ 2× SQLite"
         case .writtenBatched, .writtenSingles, .writtenSinglesBackdated: "≤ SQLite"
+        case .lineNewestFirst: "as oldest first"
         case .bytesPerEvent: "≤ 2× SQLite"
         case .atWholeP50: "≤ 20 ms at 200k events, ≥ 10× SQLite"
         case .atDepartmentP50: "≤ 2 ms, ≥ 10× SQLite"
@@ -218,7 +229,7 @@ struct BenchReport {
     func markdown() -> String {
         var lines = [
             "",
-            "\(storedEvents) events stored (\(options.events) generated, seed \(options.seed), then 2 × \(options.runs) × \(options.singles) single appends, on the newest day and backdated to their line's start); medians of \(options.runs) runs; `at` at \(options.queries) dates",
+            "\(storedEvents) events stored (\(options.events) generated, seed \(options.seed), then 2 × \(options.runs) × \(options.singles) single appends, on the newest day and backdated to their line's start); medians of \(options.runs) runs; `at` at \(options.queries) dates; one line of \(options.lineEvents) funding events on as many days in fresh stores, oldest first and newest first",
             "",
             "| measure | ledger | SQLite \(sqliteVersion) | ledger vs SQLite | target |",
             "| --- | ---: | ---: | ---: | --- |",

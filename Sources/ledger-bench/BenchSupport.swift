@@ -15,17 +15,20 @@ struct BenchOptions {
     var seed: UInt64 = 42
     var queries = 100
     var singles = 4000
+    var lineEvents = 100_000
     var connections = 16
     var json = false
     var keep: String?
 
     static let usage = """
-        usage: ledger-bench [--events N] [--runs N] [--queries N] [--singles N] [--seed N] [--keep DIR] [--json]
+        usage: ledger-bench [--events N] [--runs N] [--queries N] [--singles N] [--line-events N] [--seed N] [--keep DIR] [--json]
 
         Loads a generated ledger of N events (default 1,000,000) into ledgerd through its socket and into
         SQLite, and prints each figure beside SQLite's. Every figure is the median of --runs runs (at least 5
         for quotable figures). --queries random dates per `at` run (default 100); --singles single-event
-        appends from 16 connections per run (default 4000); --keep DIR keeps both stores in DIR.
+        appends from 16 connections per run (default 4000); --line-events the funding events of the one line
+        appended oldest first and newest first, each order into fresh stores (default 100,000); --keep DIR
+        keeps both stores in DIR.
         """
 
     static func parse(_ arguments: ArraySlice<String>) -> BenchOptions {
@@ -46,6 +49,7 @@ struct BenchOptions {
             case "--runs": options.runs = positive(value, argument)
             case "--queries": options.queries = positive(value, argument)
             case "--singles": options.singles = max(options.connections, positive(value, argument))
+            case "--line-events": options.lineEvents = positive(value, argument)
             case "--seed": options.seed = UInt64(value) ?? UInt64(positive(value, argument))
             case "--keep": options.keep = value
             default: fail("unknown option \(argument)")

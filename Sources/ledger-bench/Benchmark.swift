@@ -1,3 +1,4 @@
+import Foundation
 import LedgerClient
 import LedgerCore
 import LedgerHarness
@@ -175,7 +176,77 @@ struct Benchmark {
         report.add(.rebuild, ledger: median(rebuilds), sqlite: median(reindexes))
         report.add(.bytesPerEvent, ledger: ledgerBytes, sqlite: sqliteBytes)
 
+        try measureLineOrder(into: &report)
         return report
+    }
+
+    /// One line with `--line-events` funding events on as many days, appended in batches of 1000
+    /// oldest first and newest first (so every event but a batch's first is dated before events
+    /// already on the line), each order into a fresh `ledgerd` and a fresh SQLite: what an event
+    /// costs as its line grows and as it is backdated, beside SQLite's cost for the same events.
+    private func measureLineOrder(into report: inout BenchReport) throws {
+        let count = options.lineEvents
+        progress("one line of \(count) funding events, oldest first and newest first, \(options.runs) runs")
+        let start = Workload.lastDay.adding(days: -(count + 1))
+        let line = "one-long-line"
+        let source: JSONValue = .object(JSONObject([("title", .string("Generated workload"))]))
+        let announce: JSONValue = .object(JSONObject([
+            ("id", .string("long-announced")), ("type", .string("announced")), ("line", .string(line)),
+            ("effective", .string(start.description)), ("source", source), ("department", .string("department-1")),
+            ("title", .string("One long line")), ("kind", .string("funding")), ("amount_pence", .integer(1_000_000_000_000)),
+        ]))
+        let fundings: [JSONValue] = (1...count).map { day in
+            .object(JSONObject([
+                ("id", .string("long-\(day)")), ("type", .string("funded")), ("line", .string(line)),
+                ("effective", .string(start.adding(days: day).description)), ("source", source),
+                ("amount_pence", .integer(Int64(1 + day % 50) * 100)),
+            ]))
+        }
+        let checked = [start.adding(days: count / 2), start.adding(days: count)]
+        for (rateMeasure, writtenMeasure, newestFirst) in [(Measure.lineOldestFirst, Measure.writtenLineOldestFirst, false), (.lineNewestFirst, .writtenLineNewestFirst, true)] {
+            let ordered = newestFirst ? Array(fundings.reversed()) : fundings
+            var ledgerRates: [Double] = []
+            var sqliteRates: [Double] = []
+            var ledgerWritten: [Double] = []
+            var sqliteWritten: [Double] = []
+            for run in 0..<options.runs {
+                let directory = scratch + "/line-\(newestFirst ? "newest" : "oldest")-first-\(run)"
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+                defer { try? FileManager.default.removeItem(atPath: directory) }
+                let daemon = DaemonProcess.benchmarked(stateDirectory: directory + "/ledger", scratch: directory)
+                try daemon.start(within: .seconds(120))
+                let client = try daemon.connect(timeout: .seconds(600))
+                let baseline = try SQLiteBaseline(path: directory + "/baseline.sqlite")
+                _ = try Self.exchange(Request.append([announce]).line, on: client)
+                try baseline.ingest([announce], recordedMillis: SystemClock.now().millisecondsSinceEpoch)
+                let written = WrittenBytes(daemon: daemon.pid)
+                var ledgerSeconds = 0.0
+                var sqliteSeconds = 0.0
+                for first in stride(from: 0, to: count, by: 1000) {
+                    let batch = Array(ordered[first..<min(first + 1000, count)])
+                    let request = Request.append(batch).line
+                    ledgerSeconds += try measure { try Self.exchange(request, on: client) }
+                    let recorded = SystemClock.now().millisecondsSinceEpoch
+                    sqliteSeconds += try measure { try baseline.ingest(batch, recordedMillis: recorded) }
+                }
+                try baseline.checkpoint()
+                if let bytes = written.sinceStart() {
+                    ledgerWritten.append(Double(bytes.ledger) / Double(count))
+                    sqliteWritten.append(Double(bytes.sqlite) / Double(count))
+                }
+                ledgerRates.append(Double(count) / ledgerSeconds)
+                sqliteRates.append(Double(count) / sqliteSeconds)
+                if run == 0 {
+                    for date in checked {
+                        let answer = try Self.exchange(Request.at(date: date, department: nil, knownAt: nil, knownAtText: nil).line, on: client)
+                        report.agreement.compare(Self.totals(answer), try baseline.at(date, department: nil, knownAtMillis: nil), date: date, department: nil)
+                    }
+                }
+                try daemon.stopCleanly()
+            }
+            report.add(rateMeasure, ledger: median(ledgerRates), sqlite: median(sqliteRates))
+            if !ledgerWritten.isEmpty { report.add(writtenMeasure, ledger: median(ledgerWritten), sqlite: median(sqliteWritten)) }
+        }
     }
 
     /// The web interface's answers to the `at` questions, each timed beside the socket's answer to

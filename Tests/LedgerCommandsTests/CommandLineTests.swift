@@ -227,7 +227,7 @@ struct CommandFailure: Error {
 /// The benchmark at a tiny scale, so it cannot rot: it runs through the real daemon and SQLite,
 /// and the two give the same `at` answers. No figure is asserted: times belong to the benchmark.
 @Suite struct BenchmarkSmokeTests {
-    static let tiny = ["--events", "3000", "--runs", "1", "--queries", "4", "--singles", "32"]
+    static let tiny = ["--events", "3000", "--runs", "1", "--queries", "4", "--singles", "32", "--line-events", "2500"]
 
     @Test func theMarkdownTableHasEveryFigureAndTheAnswersAgree() async throws {
         let result = try await CommandRunner.run("ledger-bench", Self.tiny)
@@ -241,11 +241,15 @@ struct CommandFailure: Error {
             "| store bytes per event |", "| append single events backdated to their line's start, 16 connections on 16 lines |",
             "| bytes written to storage per event, batches of 1000 (/proc io write_bytes) |",
             "| bytes written to storage per event, single backdated events |",
+            "| one line's funding events, batches of 1000, oldest first |",
+            "| one line's funding events, batches of 1000, newest first (each dated before the last) |",
+            "| bytes written to storage per event, one line newest first |",
         ] {
             #expect(result.output.contains(label), "missing \(label)")
         }
-        // 4 dates × (whole ledger, one department, known-at), each compared department by department.
-        #expect(result.output.contains("answers agree: 12 `at` answers"))
+        // 4 dates × (whole ledger, one department, known-at), and the long line's two orders at 2
+        // dates each, each compared department by department.
+        #expect(result.output.contains("answers agree: 16 `at` answers"))
     }
 
     @Test func jsonCarriesTheSameFiguresForMachines() async throws {
@@ -255,14 +259,15 @@ struct CommandFailure: Error {
         #expect(report["stored_events"]?.integerValue == 3064)
         let agreement = try #require(report["agreement"]?.objectValue)
         #expect(agreement["agree"]?.boolValue == true)
-        #expect(agreement["compared"]?.integerValue == 12)
+        #expect(agreement["compared"]?.integerValue == 16)
         let figures = try #require(report["figures"]?.arrayValue).compactMap(\.objectValue)
         let measures = figures.compactMap { $0["measure"]?.stringValue }
         #expect(measures == [
             "ingest_batched", "written_per_event_batched", "ingest_singles", "written_per_event_singles", "ingest_singles_backdated",
             "written_per_event_singles_backdated", "at_whole_p50", "at_whole_p99", "at_department_p50", "at_department_p99",
             "at_known_at_p50", "at_known_at_p99", "ping_p50", "peak_rss", "peak_anonymous_rss", "start_to_ready", "rebuild",
-            "bytes_per_event",
+            "bytes_per_event", "ingest_line_oldest_first", "written_per_event_line_oldest_first", "ingest_line_newest_first",
+            "written_per_event_line_newest_first",
         ])
         let ingest = try #require(figures.first)
         #expect((ingest["ledger"]?.integerValue ?? 0) > 0 && (ingest["sqlite"]?.integerValue ?? 0) > 0)
