@@ -80,6 +80,32 @@ public struct Cursor: ~Copyable {
     /// The entry before the current one.
     public mutating func previous() throws(LMDBError) -> Entry? { try move(MDB_PREV) }
 
+    /// Calls `body` with the key and value of each entry from the first at or after `key` on, in
+    /// order and in place in the map (the bytes are valid only during the call), until `body`
+    /// returns false or the database ends; nothing is copied. Returns whether `body` stopped it.
+    @discardableResult
+    public mutating func visit(
+        from key: [UInt8], _ body: (_ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) -> Bool
+    ) throws(LMDBError) -> Bool {
+        var mdbKey = MDB_val()
+        var mdbValue = MDB_val()
+        var status: Int32 = key.withUnsafeBytes { keyBytes in
+            mdbKey = MDB_val(mv_size: keyBytes.count, mv_data: UnsafeMutableRawPointer(mutating: keyBytes.baseAddress))
+            return key.isEmpty
+                ? mdb_cursor_get(handle, &mdbKey, &mdbValue, MDB_FIRST)
+                : mdb_cursor_get(handle, &mdbKey, &mdbValue, MDB_SET_RANGE)
+        }
+        while status == MDB_SUCCESS {
+            let keyBytes = UnsafeRawBufferPointer(start: mdbKey.mv_data, count: mdbKey.mv_size)
+            let valueBytes = UnsafeRawBufferPointer(start: mdbValue.mv_data, count: mdbValue.mv_size)
+            if !body(keyBytes, valueBytes) { return true }
+            status = mdb_cursor_get(handle, &mdbKey, &mdbValue, MDB_NEXT)
+        }
+        if status == MDB_NOTFOUND { return false }
+        try LMDBError.check(status, "scan \(database.name)")
+        return false
+    }
+
     /// Deletes the entry under the cursor.
     public mutating func deleteCurrent() throws(LMDBError) {
         try LMDBError.check(mdb_cursor_del(handle, 0), "delete in \(database.name)")

@@ -41,39 +41,60 @@ enum LateFunding {
         }
     }
 
-    /// The late amounts of `line` dated up to `date`, and the latest day one is dated.
+    /// How many of a line's late days through D are summed one by one before the buckets are
+    /// used instead: most lines have a few late amounts, and one forward scan reads them all.
+    static let directDays = 64
+
+    /// The late amounts of `line` dated up to `date`, and the latest day one is dated. Reads the
+    /// records in place, copying nothing: one seek and a short scan when the line has at most
+    /// `directDays` late days through `date`, else at most four runs of buckets and one seek.
     static func through(
         _ date: CivilDate, line: String, _ cursor: inout Cursor
     ) throws -> (amount: Pence, latest: CivilDate?) {
         let prefix = StoreKeys.linePrefix(line)
-        // Most lines have nothing late: one seek tells.
-        guard let first = try cursor.seek(atOrAfter: prefix), StoreKeys.hasPrefix(first.key, prefix) else {
-            return (.zero, nil)
-        }
         let day = StoreKeys.dayNumber(date)
+        let dayKeyLength = prefix.count + 5
         var sum: Int64 = 0
-        for level in 0..<levels {
-            let shift = bitsPerLevel * level
-            // The buckets of this level inside the next level's bucket holding `day`, before `day`'s
-            // own bucket (level 0 takes `day` itself in).
-            let end = (day >> shift) + (level == 0 ? 1 : 0)
-            let start = level == levels - 1 ? 0 : (day >> (shift + bitsPerLevel)) << bitsPerLevel
-            guard start < end else { continue }
-            let stop = StoreKeys.lateFunding(line, level: level, bucket: end)
-            var entry = try cursor.seek(atOrAfter: StoreKeys.lateFunding(line, level: level, bucket: start))
-            while let current = entry, current.key.lexicographicallyPrecedes(stop) {
-                sum &+= Bucket(current.value).sum
-                entry = try cursor.next()
+        var latest: UInt32?
+        var days = 0
+        var tooMany = false
+        try cursor.visit(from: prefix + [0]) { key, value in
+            guard key.count == dayKeyLength, key.starts(with: prefix), key[prefix.count] == 0,
+                  let bucket = BigEndian.uint32(key, at: prefix.count + 1), bucket <= day
+            else { return false }
+            guard days < directDays else {
+                tooMany = true
+                return false
+            }
+            days += 1
+            sum &+= Bucket(value).sum
+            latest = bucket
+            return true
+        }
+        if tooMany {
+            sum = 0
+            for level in 0..<levels {
+                let shift = bitsPerLevel * level
+                // The buckets of this level inside the next level's bucket holding `day`, before
+                // `day`'s own bucket (level 0 takes `day` itself in).
+                let end = (day >> shift) + (level == 0 ? 1 : 0)
+                let start = level == levels - 1 ? 0 : (day >> (shift + bitsPerLevel)) << bitsPerLevel
+                guard start < end else { continue }
+                try cursor.visit(from: StoreKeys.lateFunding(line, level: level, bucket: start)) { key, value in
+                    guard key.count == dayKeyLength, key.starts(with: prefix), key[prefix.count] == UInt8(level),
+                          let bucket = BigEndian.uint32(key, at: prefix.count + 1), bucket < end
+                    else { return false }
+                    sum &+= Bucket(value).sum
+                    return true
+                }
+            }
+            let dayPrefix = prefix + [0]
+            if let found = try cursor.seek(atOrBefore: StoreKeys.lateFunding(line, level: 0, bucket: day)),
+               StoreKeys.hasPrefix(found.key, dayPrefix) {
+                latest = BigEndian.uint32(found.key, at: dayPrefix.count)
             }
         }
-        var latest: CivilDate?
-        let dayPrefix = prefix + [0]
-        if let found = try cursor.seek(atOrBefore: StoreKeys.lateFunding(line, level: 0, bucket: day)),
-           StoreKeys.hasPrefix(found.key, dayPrefix),
-           let number = BigEndian.uint32(found.key, at: dayPrefix.count) {
-            latest = StoreKeys.date(dayNumber: number)
-        }
-        return (Pence(sum), latest)
+        return (Pence(sum), latest.flatMap(StoreKeys.date(dayNumber:)))
     }
 
     /// `state` at the end of `date` with the line's late amounts through it taken in.
@@ -96,7 +117,7 @@ enum LateFunding {
             self.count = count
         }
 
-        init(_ bytes: [UInt8]) {
+        init<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes) where Bytes.Index == Int {
             sum = Int64(bitPattern: BigEndian.uint64(bytes) ?? 0)
             count = Int64(bitPattern: BigEndian.uint64(bytes, at: 8) ?? 0)
         }
