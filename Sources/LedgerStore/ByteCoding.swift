@@ -8,11 +8,15 @@ struct ByteWriter {
 
     mutating func append(_ value: UInt8) { bytes.append(value) }
 
+    /// An integer as a zigzag varint: 7 bits a byte, low bits first, the top bit set on every
+    /// byte but the last; small magnitudes of either sign take a byte or two, none more than ten.
     mutating func append(_ value: Int64) {
-        let bits = UInt64(bitPattern: value)
-        for shift in stride(from: 56, through: 0, by: -8) {
-            bytes.append(UInt8(truncatingIfNeeded: bits >> UInt64(shift)))
+        var bits = UInt64(bitPattern: value << 1) ^ UInt64(bitPattern: value >> 63)
+        while bits >= 0x80 {
+            bytes.append(UInt8(truncatingIfNeeded: bits) | 0x80)
+            bits >>= 7
         }
+        bytes.append(UInt8(bits))
     }
 
     mutating func append(_ value: String) {
@@ -53,12 +57,19 @@ struct ByteReader {
         return bytes[offset]
     }
 
+    /// A zigzag varint (`ByteWriter.append(_: Int64)`).
     mutating func int64() throws(StoreError) -> Int64 {
-        guard offset + 8 <= bytes.count else { throw StoreError.corrupted("record ends early") }
         var bits: UInt64 = 0
-        for index in offset..<(offset + 8) { bits = bits << 8 | UInt64(bytes[index]) }
-        offset += 8
-        return Int64(bitPattern: bits)
+        var shift: UInt64 = 0
+        while true {
+            guard offset < bytes.count, shift < 64 else { throw StoreError.corrupted("record ends early") }
+            let byte = bytes[offset]
+            offset += 1
+            bits |= UInt64(byte & 0x7F) << shift
+            if byte < 0x80 { break }
+            shift += 7
+        }
+        return Int64(bitPattern: bits >> 1) ^ -Int64(bitPattern: bits & 1)
     }
 
     mutating func string() throws(StoreError) -> String {

@@ -2,8 +2,9 @@ import LedgerCore
 
 /// The compact binary form of a `LineState` in the `timeline` database.
 enum LineStateCodec {
-    /// 2 since the second release (house, replacement, delivery, response, made by, money, last activity).
-    private static let version: UInt8 = 2
+    /// 2 since the second release (house, replacement, delivery, response, made by, money, last
+    /// activity); 3 since store format `ledger-4` (integers and lengths as varints).
+    private static let version: UInt8 = 3
 
     /// The bytes of a state; a nil state (line not present) is the empty record.
     static func encode(_ state: LineState?) -> [UInt8] {
