@@ -147,10 +147,9 @@ struct RequestHandler {
 
     private func append(_ values: [JSONValue]) async -> Response {
         let pending: [PendingEvent]
-        do {
-            pending = try PendingEvent.batch(values, today: SystemClock.now().londonDate)
-        } catch {
-            return .error(ProtocolError(error))
+        switch await Self.decode(values, today: SystemClock.now().londonDate) {
+        case .success(let decoded): pending = decoded
+        case .failure(let error): return .error(ProtocolError(error))
         }
         switch await writer.append(pending) {
         case .success(let report):
@@ -159,6 +158,29 @@ struct RequestHandler {
         case .failure(let error):
             logger.warning("append failed", metadata: ["code": "\(error.code)", "error": "\(error.message)"])
             return .error(error)
+        }
+    }
+
+    /// A batch at least this long is decoded in two halves at once, one in a child task.
+    static let parallelDecoding = 256
+
+    /// Decodes and checks the shape of a batch's events; a long batch in two halves on two
+    /// threads, the refusal still naming the first event (by its index) whose shape is wrong.
+    static func decode(_ values: [JSONValue], today: CivilDate) async -> Result<[PendingEvent], ValidationError> {
+        guard values.count >= parallelDecoding else {
+            return Result { () throws(ValidationError) in try PendingEvent.batch(values, today: today) }
+        }
+        let half = values.count / 2
+        let secondHalf = Array(values[half...])
+        async let second = Result { () throws(ValidationError) in try PendingEvent.batch(secondHalf, today: today) }
+        let first = Result { () throws(ValidationError) in try PendingEvent.batch(Array(values[..<half]), today: today) }
+        switch (first, await second) {
+        case (.failure(let error), _):
+            return .failure(error)
+        case (.success, .failure(let error)):
+            return .failure(error.at(index: half + (error.index ?? 0)))
+        case (.success(let head), .success(let tail)):
+            return .success(head + tail)
         }
     }
 

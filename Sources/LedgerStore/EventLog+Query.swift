@@ -52,13 +52,16 @@ extension EventLog {
         _ date: CivilDate, department: String?, knownAt: Timestamp?, knownAtText: String?, projectionsMayAnswer: Bool
     ) throws -> AtResult {
         try read { txn in
-            let lines = try lineSlugs(department: department, txn)
-            var states: [LineState] = []
-            states.reserveCapacity(lines.count)
             // A cut-off at or after the newest event leaves nothing out: the projections answer it.
             let cutoff = try knownAt.flatMap { knownAt in
                 try projectionsMayAnswer && knownAt >= Self.head(txn, layout).recorded ? nil : knownAt
             }
+            // As known now, every line with a state is in `lines`, which lists each once in key
+            // order: the cursors below then only move forward, and LMDB finds a key on the page
+            // it is already on without descending the tree again.
+            let lines = try department == nil && cutoff == nil ? announcedSlugs(txn) : lineSlugs(department: department, txn)
+            var states: [LineState] = []
+            states.reserveCapacity(lines.count)
             if let knownAt = cutoff {
                 for line in lines {
                     if let state = try foldedState(line, at: date, knownAt: knownAt, fromProjection: projectionsMayAnswer, txn) {
@@ -83,6 +86,18 @@ extension EventLog {
     /// Whether any line was ever announced in `department`: whether the ledger knows it at all.
     public func knowsDepartment(_ department: String) throws -> Bool {
         try read { txn in try !lineSlugs(department: department, txn).isEmpty }
+    }
+
+    /// Every line whose announcement stands, in key order.
+    private func announcedSlugs(_ txn: borrowing Transaction) throws -> [String] {
+        var slugs: [String] = []
+        _ = try txn.withCursor(layout.lines) { cursor in
+            try cursor.visit(from: []) { key, _ in
+                slugs.append(String(decoding: key, as: UTF8.self))
+                return true
+            }
+        }
+        return slugs
     }
 
     /// Every line ever announced (in `department`, when given), each once, in department then slug order.
