@@ -53,15 +53,12 @@ enum LateFunding {
     ) throws -> (amount: Pence, latest: CivilDate?) {
         let prefix = StoreKeys.linePrefix(line)
         let day = StoreKeys.dayNumber(date)
-        let dayKeyLength = prefix.count + 5
         var sum: Int64 = 0
         var latest: UInt32?
         var days = 0
         var tooMany = false
         try cursor.visit(from: prefix + [0]) { key, value in
-            guard key.count == dayKeyLength, key.starts(with: prefix), key[prefix.count] == 0,
-                  let bucket = BigEndian.uint32(key, at: prefix.count + 1), bucket <= day
-            else { return false }
+            guard let bucket = bucket(of: key, line: prefix, level: 0), bucket <= day else { return false }
             guard days < directDays else {
                 tooMany = true
                 return false
@@ -81,9 +78,7 @@ enum LateFunding {
                 let start = level == levels - 1 ? 0 : (day >> (shift + bitsPerLevel)) << bitsPerLevel
                 guard start < end else { continue }
                 try cursor.visit(from: StoreKeys.lateFunding(line, level: level, bucket: start)) { key, value in
-                    guard key.count == dayKeyLength, key.starts(with: prefix), key[prefix.count] == UInt8(level),
-                          let bucket = BigEndian.uint32(key, at: prefix.count + 1), bucket < end
-                    else { return false }
+                    guard let bucket = bucket(of: key, line: prefix, level: level), bucket < end else { return false }
                     sum &+= Bucket(value).sum
                     return true
                 }
@@ -95,6 +90,12 @@ enum LateFunding {
             }
         }
         return (Pence(sum), latest.flatMap(StoreKeys.date(dayNumber:)))
+    }
+
+    /// The bucket number of `key` when it is one of level `level` of the line with key prefix `line`.
+    private static func bucket(of key: UnsafeRawBufferPointer, line: [UInt8], level: Int) -> UInt32? {
+        guard key.count == line.count + 5, key.starts(with: line), key[line.count] == UInt8(level) else { return nil }
+        return BigEndian.uint32(key, at: line.count + 1)
     }
 
     /// `state` at the end of `date` with the line's late amounts through it taken in.
