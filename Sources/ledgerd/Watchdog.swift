@@ -20,7 +20,9 @@ struct Watchdog: Service {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             await daemon.writer.heartbeat()
             try? notifier.watchdog()
-            try? await Task.sleep(for: interval)
+            // Woken by a graceful shutdown: a stop must not wait out the interval (up to half
+            // of WatchdogSec=, 15 s under the shipped unit).
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
         }
     }
 }

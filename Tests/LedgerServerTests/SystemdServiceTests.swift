@@ -31,6 +31,20 @@ import Testing
         #expect(daemon.terminationReason == .exit)
     }
 
+    @Test func sigtermDoesNotWaitOutTheWatchdogInterval() throws {
+        let notify = try DatagramReceiver(filePath: ())
+        // WatchdogSec=20min: the daemon pings every 10 minutes.
+        let daemon = try DaemonProcess(environment: ["NOTIFY_SOCKET": notify.notifyPath, "WATCHDOG_USEC": "1200000000"])
+        var sawWatchdog = false
+        for _ in 0..<5 where !sawWatchdog {
+            sawWatchdog = notify.receive() == "WATCHDOG=1"
+        }
+        #expect(sawWatchdog)
+        // Asleep until its next ping, the watchdog is woken by the shutdown.
+        #expect(daemon.stop(within: .seconds(60)) == 0)
+        #expect(daemon.terminationReason == .exit)
+    }
+
     @Test func sigtermFinishesTheAppendInFlightAndExitsZero() throws {
         let daemon = try DaemonProcess(arguments: ["--max-line-bytes", "\(16 << 20)"])
         let client = try daemon.connect()
