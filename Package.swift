@@ -119,6 +119,7 @@ let package = Package(
         .executableTarget(
             name: "ledgerd",
             dependencies: [
+                "LedgerCore",
                 "LedgerServer",
                 "LedgerWeb",
                 "LedgerSystemd",
@@ -174,7 +175,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LedgerCommandsTests",
-            dependencies: ["LedgerCore", "LedgerTestSupport", "ledger", "ledger-bench"]
+            dependencies: ["LedgerCore", "LedgerTestSupport", "ledger", "ledgerd", "ledger-bench"]
         ),
         .testTarget(
             name: "LedgerSystemdTests",

@@ -191,7 +191,7 @@ $done_msg
   systemctl enable --now ledgerd.socket      # listen on /run/ledger/ledger.sock;
                                              # ledgerd starts on the first connection
   systemctl enable --now ledgerd-http.socket # the web interface on 127.0.0.1:8080
-                                             # (restart ledgerd.service if it runs)
+                                             # (stop ledgerd.service first if it runs)
   usermod -aG ledger USER                    # let USER append (log in again after)
   $prefix/bin/ledger at 2025-04-15 --socket /run/ledger/ledger.sock
 After an upgrade: systemctl try-restart ledgerd.service

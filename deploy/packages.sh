@@ -7,9 +7,11 @@
 # socat and netcat-openbsd (the README's one-line clients, run as written in the tests),
 # chromium (the headless browser the web pages are tested in), and python3-pip, which
 # installs openapi-spec-validator (the independent OpenAPI validator; Debian 12 does not
-# package it) from PyPI into .build/python, where the tests look for it.
+# package it) from PyPI into .build/python, where the tests look for it. The Debian
+# package (deploy/package.sh, deploy/test-package.sh) needs dpkg-dev (dpkg-shlibdeps),
+# binutils (readelf, strip), lintian, debootstrap and systemd-container (systemd-nspawn).
 set -euo pipefail
-packages=(liblmdb-dev lmdb-utils libsqlite3-dev pkg-config python3 python3-jsonschema python3-pip systemd util-linux socat netcat-openbsd chromium)
+packages=(liblmdb-dev lmdb-utils libsqlite3-dev pkg-config python3 python3-jsonschema python3-pip systemd util-linux socat netcat-openbsd chromium dpkg-dev binutils lintian debootstrap systemd-container)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import LedgerCore
 
 /// `ledger`: the command line of the commitment ledger.
 public struct LedgerCommand: ParsableCommand {
@@ -11,6 +12,7 @@ public struct LedgerCommand: ParsableCommand {
             or with --db DIR (or $LEDGER_DB) open the ledger's LMDB environment directly. \
             Dates are civil dates in Europe/London; money is shown as £10m, £2.5m, £250k.
             """,
+        version: LedgerVersion.current,
         subcommands: [
             AtCommand.self, AppendCommand.self, HistoryCommand.self, DiffCommand.self, VerifyCommand.self,
             ExportCommand.self, BackupCommand.self, RebuildCommand.self, TailCommand.self, StatsCommand.self, MoneyCommand.self,

@@ -1,4 +1,5 @@
 import ArgumentParser
+import LedgerCore
 import LedgerServer
 import LedgerStore
 import LedgerSystemd
@@ -20,7 +21,8 @@ struct LedgerdCommand: AsyncParsableCommand {
             Run by systemd (Type=notify, socket activation through LISTEN_FDS; a socket named http \
             serves the web interface) or by hand. Root, the \
             daemon's own user and members of the writers group may append; anyone who can connect may read.
-            """
+            """,
+        version: LedgerVersion.current
     )
 
     @Option(name: .customLong("state-dir"), help: ArgumentHelp(
