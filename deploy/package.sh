@@ -7,13 +7,15 @@
 # themselves; the README, the changelog, the copyright file and the bundled
 # record as examples. Runs lintian on the result when it is installed.
 #
-#   bash deploy/package.sh [--output DIR] [--clean] [--version-suffix SUFFIX]
+#   bash deploy/package.sh [--output DIR] [--clean] [--version-suffix SUFFIX] [--no-lintian]
 #   bash deploy/package.sh --print-version
 #
 #   --output DIR            where the .deb goes (default: the current directory)
 #   --clean                 delete the package's build directory first
 #   --version-suffix S      package version VERSION+S (a rebuild of the same
 #                           source; deploy/test-package.sh upgrades to one)
+#   --no-lintian            do not run lintian (deploy/test-package.sh, for a
+#                           rebuild of a package it has already checked)
 #   --print-version         print the version the package would carry and exit
 #
 # The version is read from Sources/LedgerCore/Version.swift, the one place it is
@@ -39,6 +41,7 @@ output=$(pwd)
 clean=0
 suffix=""
 print_version=0
+run_lintian=1
 while [ $# -gt 0 ]; do
     case "$1" in
         --output) [ $# -ge 2 ] || { echo "package.sh: --output needs a directory" >&2; exit 2; }; output=$2; shift ;;
@@ -51,6 +54,7 @@ while [ $# -gt 0 ]; do
                 exit 2
             fi ;;
         --print-version) print_version=1 ;;
+        --no-lintian) run_lintian=0 ;;
         --help|-h) usage; exit 0 ;;
         *) echo "package.sh: unknown argument: $1 (try --help)" >&2; exit 2 ;;
     esac
@@ -245,7 +249,9 @@ deb=$(cd "$output" && pwd)/ledger_${package_version}_$arch.deb
 dpkg-deb --root-owner-group -Zxz --build "$stage" "$deb" >&2
 say "built $deb ($(du -h "$deb" | cut -f1)), Depends: $depends, systemd"
 
-if command -v lintian >/dev/null 2>&1; then
+if [ "$run_lintian" -eq 0 ]; then
+    say "lintian not run (--no-lintian)"
+elif command -v lintian >/dev/null 2>&1; then
     say "lintian"
     # Errors and warnings fail the build.
     if ! lintian --fail-on error,warning "$deb" >&2; then

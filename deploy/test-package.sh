@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian package as an administrator would, for real, and checks
 # what they would check (docs/install.md):
-#   builds the package (deploy/package.sh) and a rebuild of it with a higher
-#   version; creates a fresh Debian 12 root with debootstrap; boots it with
+#   builds the package (deploy/package.sh, which runs lintian on it) and a
+#   rebuild of it with a higher version; creates a fresh Debian 12 root with debootstrap; boots it with
 #   `systemd-nspawn --boot` (systemd as PID 1 inside); installs the .deb with
 #   apt; checks that ledgerd.socket listens and that ledgerd starts on the first
 #   connection; appends the bundled record as a member of the ledger group;
@@ -150,7 +150,7 @@ deb=$(bash "$here/package.sh" --output "$work/debs" 2>"$work/package.log" | tail
     || { cat "$work/package.log" >&2; fail "deploy/package.sh (above)"; }
 version=$(bash "$here/package.sh" --print-version)
 step "built $(basename "$deb") ($(du -h "$deb" | cut -f1))"
-newer=$(bash "$here/package.sh" --output "$work/debs" --version-suffix upgrade1 2>>"$work/package.log" | tail -n 1) \
+newer=$(bash "$here/package.sh" --output "$work/debs" --version-suffix upgrade1 --no-lintian 2>>"$work/package.log" | tail -n 1) \
     || { cat "$work/package.log" >&2; fail "deploy/package.sh --version-suffix upgrade1 (above)"; }
 step "built the rebuild $(basename "$newer"), to upgrade to"
 
