@@ -64,8 +64,11 @@ struct BatchFacts: LedgerFacts {
         }
         let record = try IDRecord(bytes: bytes)
         let retracted = try txn.contains(layout.retractions, StoreKeys.seq(record.seq))
+        // The line and type are the event's own: read only for an id already stored (a re-send,
+        // or the event a correction retracts).
+        let stored = try EventLog.storedEvent(seq: record.seq, txn, layout).event.event
         events[id] = .some(KnownEvent(
-            line: record.line, type: record.type, contentDigest: record.contentDigest, isRetracted: retracted
+            line: stored.line, type: stored.type, contentDigest: record.contentDigest, isRetracted: retracted
         ))
     }
 
@@ -98,7 +101,7 @@ struct BatchFacts: LedgerFacts {
     mutating func record(_ stored: StoredEvent, contentDigest: [UInt8], isLate: Bool, retraction: Retraction?) {
         let event = stored.event
         let retractedEvent = retraction?.event
-        events[event.id] = .some(KnownEvent(line: event.line, type: event.type, contentDigest: contentDigest, isRetracted: false))
+        events[event.id] = .some(KnownEvent(line: event.line, type: event.type, contentDigest: IDRecord.stored(contentDigest), isRetracted: false))
         histories[event.line]?.events.append(stored)
         // Retracting a late amount only takes it out of `late_funding`: no timeline entry held it.
         let refold = retraction.flatMap { $0.wasLate ? nil : ($0.event.event.line, $0.event.event.effective) }

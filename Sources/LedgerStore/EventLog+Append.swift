@@ -94,7 +94,7 @@ extension EventLog {
             try facts.prefetch(item.event, txn, layout)
             let verdict: AppendRules.Verdict
             do {
-                verdict = try AppendRules.check(item.event, contentDigest: item.contentDigest, against: facts)
+                verdict = try AppendRules.check(item.event, contentDigest: IDRecord.stored(item.contentDigest), against: facts)
             } catch let error as ValidationError {
                 throw error.at(index: index)
             }

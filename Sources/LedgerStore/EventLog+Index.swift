@@ -14,7 +14,7 @@ extension EventLog {
     /// correction.
     func index(_ stored: StoredEvent, contentDigest: [UInt8], isLate: Bool, _ txn: borrowing Transaction) throws -> Retraction? {
         let event = stored.event
-        let idRecord = IDRecord(seq: stored.seq, contentDigest: contentDigest, type: event.type, line: event.line)
+        let idRecord = IDRecord(seq: stored.seq, contentDigest: contentDigest)
         try txn.put(layout.ids, StoreKeys.id(event.id), idRecord.bytes)
         let record = LineEventRecord(stored, isLate: isLate)
         try txn.put(layout.lineEvents, StoreKeys.lineEvent(event.line, event.effective, stored.seq), record.bytes)
@@ -47,8 +47,8 @@ extension EventLog {
             if record.isLate, let amount = record.fundedAmount {
                 try LateFunding.add(Pence(0 &- amount.value), count: -1, on: retracted.event.effective, line: retracted.event.line, txn, layout)
             }
-            if target.type == .announced {
-                try txn.delete(layout.lines, Array(target.line.utf8))
+            if retracted.event.type == .announced {
+                try txn.delete(layout.lines, Array(retracted.event.line.utf8))
             }
             return Retraction(event: retracted, wasLate: record.isLate)
         default:

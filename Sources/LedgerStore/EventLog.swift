@@ -18,14 +18,15 @@ public final class EventLog: Sendable {
     }
 
     /// The store's format; a store of another format is refused rather than misread.
-    static let formatVersion: [UInt8] = Array("ledger-4".utf8)
+    static let formatVersion: [UInt8] = Array("ledger-5".utf8)
     /// The earlier formats, whose events are the same: opening one for writing derives the
     /// projections again and upgrades it. `ledger-1`: before `line_events` entries carried
     /// retractions and funded amounts; `ledger-2`: before the second release's fields (a line's
     /// kind in `lines`, and house, replacement, delivery, response, made by, money and last
     /// activity in each timeline state); `ledger-3`: before `late_funding`, when a backdated
-    /// `funded` event rewrote every later timeline entry of its line.
-    static let upgradableFormats: [[UInt8]] = [Array("ledger-1".utf8), Array("ledger-2".utf8), Array("ledger-3".utf8)]
+    /// `funded` event rewrote every later timeline entry of its line; `ledger-4` (release 0.1.0):
+    /// before `ids` kept only an event's seq and 16 bytes of its content digest.
+    static let upgradableFormats: [[UInt8]] = ["ledger-1", "ledger-2", "ledger-3", "ledger-4"].map { Array($0.utf8) }
 
     let environment: Environment
     let layout: StoreLayout

@@ -1,39 +1,30 @@
 import LMDB
 import LedgerCore
 
-/// What the `ids` database holds for an event id.
+/// What the `ids` database holds for an event id: its seq and the first 16 bytes of the SHA-256
+/// of its content, which tell a re-sent event from a different one under the same id. Its line
+/// and type are read from the event itself when a correction needs them.
 struct IDRecord {
+    /// How many bytes of the content digest are kept: 128 bits, far beyond a chance collision.
+    static let digestBytes = 16
+
     var seq: UInt64
     var contentDigest: [UInt8]
-    var type: EventType
-    var line: String
 
-    var bytes: [UInt8] {
-        var out = BigEndian.bytes(seq)
-        out += contentDigest
-        out += Array(type.rawValue.utf8)
-        out.append(0)
-        out += Array(line.utf8)
-        return out
-    }
+    /// The part of a content digest the store keeps and compares.
+    static func stored(_ contentDigest: [UInt8]) -> [UInt8] { Array(contentDigest.prefix(digestBytes)) }
 
-    init(seq: UInt64, contentDigest: [UInt8], type: EventType, line: String) {
+    var bytes: [UInt8] { BigEndian.bytes(seq) + contentDigest }
+
+    init(seq: UInt64, contentDigest: [UInt8]) {
         self.seq = seq
-        self.contentDigest = contentDigest
-        self.type = type
-        self.line = line
+        self.contentDigest = Self.stored(contentDigest)
     }
 
     init(bytes: [UInt8]) throws(StoreError) {
-        guard bytes.count > 41, let seq = BigEndian.uint64(bytes) else { throw .corrupted("an id record is damaged") }
-        let rest = bytes[40...]
-        guard let separator = rest.firstIndex(of: 0),
-              let type = EventType(rawValue: String(decoding: rest[..<separator], as: UTF8.self))
-        else { throw .corrupted("an id record is damaged") }
+        guard bytes.count == 8 + Self.digestBytes, let seq = BigEndian.uint64(bytes) else { throw .corrupted("an id record is damaged") }
         self.seq = seq
-        self.contentDigest = Array(bytes[8..<40])
-        self.type = type
-        self.line = String(decoding: rest[(separator + 1)...], as: UTF8.self)
+        self.contentDigest = Array(bytes[8...])
     }
 }
 

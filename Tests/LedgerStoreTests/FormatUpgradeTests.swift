@@ -89,7 +89,7 @@ import Testing
 
     /// A store of format `ledger-3` (the bundled record and two fundings recorded after later
     /// events of their line, written by that format's `ledger append --db` and dumped with
-    /// `mdb_dump -a`) is upgraded to `ledger-4`: every event byte for byte, the same answers as
+    /// `mdb_dump -a`) is upgraded to the current format: every event byte for byte, the same answers as
     /// that format gave (its `ledger at --format json` output, kept beside the dump), and late
     /// fundings from then on kept in `late_funding`.
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/mdb_load"), "needs mdb_load (lmdb-utils)"))
@@ -109,5 +109,49 @@ import Testing
         let late = #"{"id":"after-upgrade","type":"funded","line":"\#(line)","effective":"2025-07-01","amount_pence":25,"source":{"title":"A later record of an earlier payment"}}"#
         _ = try log.append([try JSONParser.parse(Array(late.utf8))], now: Timestamp(millisecondsSinceEpoch: 1_790_000_000_000))
         #expect(try log.at(endOfJuly).line(line)?.state.funded == funded + Pence(25))
+    }
+
+    /// A store of format `ledger-4`, release 0.1.0's (the bundled record, a late funding, and a
+    /// second late funding retracted by a correction, written by that release's `ledger append
+    /// --db` and dumped with `mdb_dump -a`), is upgraded: every event byte for byte, the same
+    /// answers as that release gave (its `ledger at --format json` output, kept beside the dump),
+    /// and its ids, now kept as a seq and 16 bytes of digest, still tell a re-send from a clash
+    /// and find the event a correction retracts.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/mdb_load"), "needs mdb_load (lmdb-utils)"))
+    func aStoreOfRelease010IsUpgradedWithTheSameAnswers() throws {
+        let directory = try Self.previousReleaseStore("ledger-4")
+        let log = try Self.upgrade(directory, from: "ledger-4", events: 231)
+        for date in ["2025-08-01", "2025-12-31", "2026-06-30"] {
+            let before = try JSONParser.parse(Array(try String(contentsOfFile: Self.resources + "/ledger-4-at-\(date).json", encoding: .utf8).utf8))
+            #expect(try Self.json(log.at(try #require(CivilDate(iso: date)))) == before, "at \(date)")
+        }
+        #expect(try EventLog(path: directory.path, options: Self.readOnly).eventCount() == 231)
+
+        let now = Timestamp(millisecondsSinceEpoch: 1_790_000_000_000)
+        let exported = try Self.exportLines(log)
+        // Every stored event re-sent as it was: all duplicates, nothing appended.
+        let resent = try exported.map { line -> JSONValue in
+            guard case .object(var object) = try JSONParser.parse(Array(line.utf8)) else { throw DaemonFailure(message: "not an object") }
+            for field in ["seq", "recorded", "hash"] { object[field] = nil }
+            return .object(object)
+        }
+        let again = try log.append(resent, now: now)
+        #expect(again.appended == 0 && again.duplicates == 231)
+        // The same id with other content is refused, naming the id.
+        let clash = #"{"id":"ledger-4-late-funding","type":"funded","line":"national-grooming-gangs-inquiry","effective":"2025-07-01","amount_pence":2500001,"source":{"title":"A later record of an earlier payment"}}"#
+        #expect {
+            _ = try log.append([try JSONParser.parse(Array(clash.utf8))], now: now)
+        } throws: { error in
+            (error as? ValidationError)?.code == .idConflict && "\(error)".contains("ledger-4-late-funding")
+        }
+        // A correction of an event stored before the upgrade takes its late amount out.
+        let line = "national-grooming-gangs-inquiry"
+        let endOfJuly = try #require(CivilDate(iso: "2025-07-31"))
+        let funded = try #require(try log.at(endOfJuly).line(line)?.state.funded)
+        let erratum = #"{"id":"after-upgrade-erratum","type":"corrected","line":"national-grooming-gangs-inquiry","effective":"2025-08-20","retracts":"ledger-4-late-funding","reason":"Not paid after all.","source":{"title":"Ledger erratum"}}"#
+        _ = try log.append([try JSONParser.parse(Array(erratum.utf8))], now: now)
+        #expect(try log.at(endOfJuly).line(line)?.state.funded == funded - Pence(2_500_000))
+        #expect(try Self.exportLines(log).count == 232)
+        #expect(try log.verify() == .intact(count: 232, head: try log.head().hash))
     }
 }
