@@ -4,10 +4,11 @@ import LedgerCore
 /// What the `line_events` index holds for one event of a line: enough to tell, without reading
 /// the event itself, whether it counts as known at a cut-off and, for `funded`, what it adds.
 ///
-/// Layout: recorded (8 bytes, big-endian ms), a flag byte (1: retracted, 2: a late `funded`
-/// event, counted in `late_funding` rather than the timeline), the retracting correction's
-/// recorded time (8 bytes, 0 when not retracted), the funded amount (8 bytes, 0 for other types),
-/// then the event type's name.
+/// Layout (store format `ledger-5`): a flag byte (1: retracted, 2: a late `funded` event, counted
+/// in `late_funding` rather than the timeline), the event type's code (one byte,
+/// `LineEventRecord.code(of:)`), the recorded time in ms, then the retracting correction's
+/// recorded time only when retracted, and the amount only for `funded`; each number a zigzag
+/// varint (`ByteWriter`). An event costs 9 to 15 bytes here instead of 33.
 struct LineEventRecord: Equatable {
     var recorded: Timestamp
     /// When the correction that retracts the event was recorded, if one does.
@@ -19,7 +20,25 @@ struct LineEventRecord: Equatable {
     /// `late_funding`, and the timeline leaves it out (`LateFunding`).
     var isLate = false
 
-    static let headerLength = 25
+    /// The one-byte code of each event type: a code once given is never reused or changed; a
+    /// new type takes the next (the switch makes the compiler ask for it).
+    static func code(of type: EventType) -> UInt8 {
+        switch type {
+        case .announced: 0
+        case .funded: 1
+        case .amended: 2
+        case .legislated: 3
+        case .slipped: 4
+        case .delivered: 5
+        case .withdrawn: 6
+        case .responded: 7
+        case .progress: 8
+        case .corrected: 9
+        }
+    }
+
+    /// The types by their code.
+    static let typesByCode: [EventType] = EventType.allCases.sorted { code(of: $0) < code(of: $1) }
 
     init(recorded: Timestamp, retractedAt: Timestamp? = nil, fundedAmount: Pence? = nil, type: EventType) {
         self.recorded = recorded
@@ -37,29 +56,27 @@ struct LineEventRecord: Equatable {
     }
 
     init(bytes: [UInt8]) throws(StoreError) {
-        guard bytes.count > Self.headerLength,
-              let recorded = BigEndian.uint64(bytes),
-              let retractedAt = BigEndian.uint64(bytes, at: 9),
-              let amount = BigEndian.uint64(bytes, at: 17),
-              let type = EventType(rawValue: String(decoding: bytes[Self.headerLength...], as: UTF8.self))
-        else { throw .corrupted("a line event record is damaged") }
-        self.recorded = Timestamp(millisecondsSinceEpoch: Int64(bitPattern: recorded))
-        self.retractedAt = bytes[8] & 1 == 1 ? Timestamp(millisecondsSinceEpoch: Int64(bitPattern: retractedAt)) : nil
-        self.fundedAmount = type == .funded ? Pence(Int64(bitPattern: amount)) : nil
+        var reader = ByteReader(bytes)
+        let flags = try reader.byte()
+        let code = Int(try reader.byte())
+        guard flags & ~3 == 0, code < Self.typesByCode.count else { throw .corrupted("a line event record is damaged") }
+        let type = Self.typesByCode[code]
         self.type = type
-        self.isLate = bytes[8] & 2 == 2
+        self.isLate = flags & 2 == 2
+        self.recorded = Timestamp(millisecondsSinceEpoch: try reader.int64())
+        self.retractedAt = flags & 1 == 1 ? Timestamp(millisecondsSinceEpoch: try reader.int64()) : nil
+        self.fundedAmount = type == .funded ? Pence(try reader.int64()) : nil
+        guard reader.isAtEnd else { throw .corrupted("a line event record is damaged") }
     }
 
     var bytes: [UInt8] {
-        let name = type.rawValue.utf8
-        var out: [UInt8] = []
-        out.reserveCapacity(Self.headerLength + name.count)
-        BigEndian.append(UInt64(bitPattern: recorded.millisecondsSinceEpoch), to: &out)
-        out.append((retractedAt == nil ? 0 : 1) | (isLate ? 2 : 0))
-        BigEndian.append(UInt64(bitPattern: retractedAt?.millisecondsSinceEpoch ?? 0), to: &out)
-        BigEndian.append(UInt64(bitPattern: fundedAmount?.value ?? 0), to: &out)
-        out.append(contentsOf: name)
-        return out
+        var writer = ByteWriter(capacity: 24)
+        writer.append((retractedAt == nil ? 0 : 1) | (isLate ? 2 : 0) as UInt8)
+        writer.append(Self.code(of: type))
+        writer.append(recorded.millisecondsSinceEpoch)
+        if let retractedAt { writer.append(retractedAt.millisecondsSinceEpoch) }
+        if type == .funded { writer.append(fundedAmount?.value ?? 0) }
+        return writer.bytes
     }
 
     /// Whether the event counts in a state known at `cutoff` (nil: as known now): recorded by

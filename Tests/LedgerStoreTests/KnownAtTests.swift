@@ -93,11 +93,29 @@ import Testing
             retractedAt: Timestamp(millisecondsSinceEpoch: 1_751_371_200_000),
             fundedAmount: Pence(250_000_000), type: .funded
         )
-        #expect(record.bytes.count == 25 + 6)
+        // Flags and type, then 6-byte varints for both times and 5 bytes for £2.5m.
+        #expect(record.bytes.count == 2 + 6 + 6 + 5)
         #expect(try LineEventRecord(bytes: record.bytes) == record)
+        var late = LineEventRecord(recorded: Timestamp(millisecondsSinceEpoch: 1_751_284_800_000), fundedAmount: Pence(-7), type: .funded)
+        late.isLate = true
+        #expect(try LineEventRecord(bytes: late.bytes) == late)
         let plain = LineEventRecord(recorded: Timestamp(millisecondsSinceEpoch: 5), type: .slipped)
+        #expect(plain.bytes == [0, LineEventRecord.code(of: .slipped), 10])
         #expect(try LineEventRecord(bytes: plain.bytes) == plain)
-        #expect(throws: StoreError.self) { try LineEventRecord(bytes: Array(plain.bytes.prefix(25))) }
+        // Cut short, with a byte too many, or with an unknown flag or type: damaged, not misread.
+        #expect(throws: StoreError.self) { try LineEventRecord(bytes: Array(record.bytes.dropLast())) }
+        #expect(throws: StoreError.self) { try LineEventRecord(bytes: plain.bytes + [0]) }
+        #expect(throws: StoreError.self) { try LineEventRecord(bytes: [4, 0, 10]) }
+        #expect(throws: StoreError.self) { try LineEventRecord(bytes: [0, UInt8(EventType.allCases.count), 10]) }
+    }
+
+    @Test func everyTypeHasItsOwnCodeAndTheCodesAreDense() {
+        #expect(LineEventRecord.typesByCode.count == EventType.allCases.count)
+        for (code, type) in LineEventRecord.typesByCode.enumerated() {
+            #expect(LineEventRecord.code(of: type) == UInt8(code))
+        }
+        // Codes are part of the store format: these never change.
+        #expect(LineEventRecord.code(of: .announced) == 0 && LineEventRecord.code(of: .funded) == 1 && LineEventRecord.code(of: .corrected) == 9)
     }
 
     @Test func anEventCountsFromItsRecordingUntilItsRetraction() {
