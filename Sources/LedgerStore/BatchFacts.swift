@@ -87,7 +87,7 @@ struct BatchFacts: LedgerFacts {
         if let start = record?.date, batch.contains(where: { $0.event.effective < start }) { return nil }
         // The entry holds the fold of every stored event up to its date; the batch's events
         // come after them in (effective, seq) order.
-        var fold = LineFold(state: try record.map { try LineStateCodec.decode($0.bytes) } ?? nil)
+        var fold = LineFold(state: try record.map { try LineStateCodec.decode($0.bytes, line: line) } ?? nil)
         for stored in LineFold.sorted(batch) { fold.apply(stored.event) }
         return .some(fold.state?.due)
     }

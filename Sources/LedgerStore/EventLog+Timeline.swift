@@ -9,7 +9,7 @@ extension EventLog {
     /// from the last of them and reads only the events dated from `from`.
     func refoldTimeline(_ line: String, from: CivilDate, _ txn: borrowing Transaction) throws {
         let history = try LineHistory.load(line, from: from, txn, layout)
-        let base = try Self.timelineRecord(line, before: from, txn, layout).map { try LineStateCodec.decode($0.bytes) } ?? nil
+        let base = try Self.timelineRecord(line, before: from, txn, layout).map { try LineStateCodec.decode($0.bytes, line: line) } ?? nil
         let prefix = StoreKeys.linePrefix(line)
         try txn.withCursor(layout.timeline) { cursor in
             var entry = try cursor.seek(atOrAfter: StoreKeys.timeline(line, from))
@@ -38,7 +38,7 @@ extension EventLog {
     func extendTimeline(_ line: String, with events: [StoredEvent], _ txn: borrowing Transaction) throws -> Bool {
         let sorted = LineFold.sorted(events)
         let last = try Self.timelineRecord(line, atOrBefore: nil, txn, layout)
-        var state = try last.map { try LineStateCodec.decode($0.bytes) } ?? nil
+        var state = try last.map { try LineStateCodec.decode($0.bytes, line: line) } ?? nil
         // Sorted by date, so a backdated event comes first.
         if let lastDate = last?.date, let first = sorted.first, first.event.effective < lastDate { return false }
         var forward = sorted.startIndex
@@ -61,7 +61,7 @@ extension EventLog {
         _ line: String, atOrBefore date: CivilDate?, _ txn: borrowing Transaction
     ) throws -> (date: CivilDate, state: LineState?)? {
         guard let record = try Self.timelineRecord(line, atOrBefore: date, txn, layout) else { return nil }
-        return (record.date, try LineStateCodec.decode(record.bytes))
+        return (record.date, try LineStateCodec.decode(record.bytes, line: line))
     }
 
     /// The raw timeline record of `line` at or before `date` (the last one when nil).
@@ -80,7 +80,7 @@ extension EventLog {
         guard let found = record(try cursor.seek(atOrBefore: StoreKeys.timeline(line, date)), line: line, prefix: prefix) else {
             return nil
         }
-        return try LineStateCodec.decode(found.bytes)
+        return try LineStateCodec.decode(found.bytes, line: line)
     }
 
     /// The raw timeline record of `line` strictly before `date`.

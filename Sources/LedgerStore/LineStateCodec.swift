@@ -3,21 +3,38 @@ import LedgerCore
 /// The compact binary form of a `LineState` in the `timeline` database.
 enum LineStateCodec {
     /// 2 since the second release (house, replacement, delivery, response, made by, money, last
-    /// activity); 3 since store format `ledger-4` (integers and lengths as varints).
-    private static let version: UInt8 = 3
+    /// activity); 3 since store format `ledger-4` (integers and lengths as varints); 4 since
+    /// `ledger-5` (no line slug, which the key holds; kind, status, stage, house, response and
+    /// money as one-byte codes, `code(of:)`).
+    private static let version: UInt8 = 4
+
+    /// The one-byte code of a choice: its position among the type's cases, plus one, so that 0
+    /// is "none". The positions are part of the store format: a new case goes last
+    /// (`LineStateCodecTests` pins them).
+    static func code<Choice: CaseIterable & Equatable>(of choice: Choice?) -> UInt8 {
+        guard let choice, let position = Choice.allCases.firstIndex(of: choice) else { return 0 }
+        return UInt8(Choice.allCases.distance(from: Choice.allCases.startIndex, to: position) + 1)
+    }
+
+    /// The choice a code stands for; nil for 0; a code beyond the cases is damage.
+    static func choice<Choice: CaseIterable>(_ code: UInt8, _ what: String) throws(StoreError) -> Choice? {
+        guard code > 0 else { return nil }
+        let cases = Array(Choice.allCases)
+        guard Int(code) <= cases.count else { throw .corrupted("line state \(what)") }
+        return cases[Int(code) - 1]
+    }
 
     /// The bytes of a state; a nil state (line not present) is the empty record.
     static func encode(_ state: LineState?) -> [UInt8] {
         guard let state else { return [] }
         var writer = ByteWriter(capacity: 160 + state.line.utf8.count + state.department.utf8.count + state.title.utf8.count)
         writer.append(version)
-        writer.append(state.line)
         writer.append(state.department)
         writer.append(state.departmentName)
         writer.append(state.title)
-        writer.append(state.kind.rawValue)
+        writer.append(code(of: state.kind))
         writer.append(state.parent)
-        writer.append(state.status.rawValue)
+        writer.append(code(of: state.status))
         writer.append(state.pledged.value)
         writer.append(state.funded.value)
         if let due = state.due {
@@ -28,16 +45,16 @@ enum LineStateCodec {
         }
         writer.append(Int64(state.slips))
         writer.append(Int64(state.slippedDays))
-        writer.append(state.stage?.rawValue)
+        writer.append(code(of: state.stage))
         writer.append(state.bill)
         writer.append(Int64(state.announcedOn.daysSinceEpoch))
-        writer.append(state.house?.rawValue)
+        writer.append(code(of: state.house))
         writer.append(state.replacedBy)
         appendOptional(state.deliveredOn.map { Int64($0.daysSinceEpoch) }, to: &writer)
         appendOptional(state.lateDays.map { Int64($0) }, to: &writer)
-        writer.append(state.response?.rawValue)
+        writer.append(code(of: state.response))
         writer.append(state.madeBy)
-        writer.append(state.money?.rawValue)
+        writer.append(code(of: state.money))
         writer.append(Int64(state.lastActivity.daysSinceEpoch))
         return writer.bytes
     }
@@ -53,12 +70,6 @@ enum LineStateCodec {
 
     private static func optionalInteger(_ reader: inout ByteReader) throws(StoreError) -> Int64? {
         try reader.byte() == 0 ? nil : try reader.int64()
-    }
-
-    private static func choice<Choice: RawRepresentable>(_ text: String?, _ what: String) throws(StoreError) -> Choice? where Choice.RawValue == String {
-        guard let text else { return nil }
-        guard let choice = Choice(rawValue: text) else { throw .corrupted("line state \(what)") }
-        return choice
     }
 
     /// `due.description` as a counted string, written without building the string.
@@ -89,33 +100,32 @@ enum LineStateCodec {
         }
     }
 
-    /// The state a record holds, or nil for the empty record.
-    static func decode(_ bytes: [UInt8]) throws(StoreError) -> LineState? {
+    /// The state a record of `line` holds, or nil for the empty record.
+    static func decode(_ bytes: [UInt8], line: String) throws(StoreError) -> LineState? {
         guard !bytes.isEmpty else { return nil }
         var reader = ByteReader(bytes)
         guard try reader.byte() == version else { throw .corrupted("line state of an unknown version") }
-        let line = try reader.string()
         let department = try reader.string()
         let departmentName = try reader.optionalString()
         let title = try reader.string()
-        guard let kind = CommitmentKind(rawValue: try reader.string()) else { throw .corrupted("line state kind") }
+        guard let kind: CommitmentKind = try choice(try reader.byte(), "kind") else { throw .corrupted("line state kind") }
         let parent = try reader.optionalString()
-        guard let status = LineStatus(rawValue: try reader.string()) else { throw .corrupted("line state status") }
+        guard let status: LineStatus = try choice(try reader.byte(), "status") else { throw .corrupted("line state status") }
         let pledged = Pence(try reader.int64())
         let funded = Pence(try reader.int64())
         let dueText = try reader.optionalString()
         let slips = Int(try reader.int64())
         let slippedDays = Int(try reader.int64())
-        let stageText = try reader.optionalString()
+        let stage: BillStage? = try choice(try reader.byte(), "stage")
         let bill = try reader.optionalString()
         let announcedOn = CivilDate(daysSinceEpoch: Int(try reader.int64()))
-        let house: House? = try choice(try reader.optionalString(), "house")
+        let house: House? = try choice(try reader.byte(), "house")
         let replacedBy = try reader.optionalString()
         let deliveredOn = try optionalInteger(&reader).map { CivilDate(daysSinceEpoch: Int($0)) }
         let lateDays = try optionalInteger(&reader).map { Int($0) }
-        let response: GovernmentResponse? = try choice(try reader.optionalString(), "response")
+        let response: GovernmentResponse? = try choice(try reader.byte(), "response")
         let madeBy = try reader.optionalString()
-        let money: MoneyKind? = try choice(try reader.optionalString(), "money")
+        let money: MoneyKind? = try choice(try reader.byte(), "money")
         let lastActivity = CivilDate(daysSinceEpoch: Int(try reader.int64()))
         var state = LineState(
             line: line, announcedOn: announcedOn,
@@ -130,10 +140,7 @@ enum LineStateCodec {
         }
         state.slips = slips
         state.slippedDays = slippedDays
-        if let stageText {
-            guard let stage = BillStage(rawValue: stageText) else { throw .corrupted("line state stage") }
-            state.stage = stage
-        }
+        state.stage = stage
         state.bill = bill
         state.house = house
         state.replacedBy = replacedBy
@@ -143,6 +150,7 @@ enum LineStateCodec {
         state.madeBy = madeBy
         state.money = money
         state.lastActivity = lastActivity
+        guard reader.isAtEnd else { throw .corrupted("line state has bytes after its last field") }
         return state
     }
 }
