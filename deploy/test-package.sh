@@ -2,19 +2,20 @@
 # Installs the Debian package as an administrator would, for real, and checks
 # what they would check (docs/install.md):
 #   builds the package (deploy/package.sh, which runs lintian on it) and a
-#   rebuild of it with a higher version; creates a fresh Debian 12 root with debootstrap; boots it with
-#   `systemd-nspawn --boot` (systemd as PID 1 inside); installs the .deb with
-#   apt; checks that ledgerd.socket listens and that ledgerd starts on the first
-#   connection; appends the bundled record as a member of the ledger group;
-#   reads as another user, who is refused an append; enables the web socket and
-#   fetches the state page; restarts; upgrades to the rebuild (every event kept,
-#   the chain verified); removes and purges (the ledger kept, then deleted on
-#   request).
+#   rebuild of it with a higher version; creates a fresh Debian 12 root with
+#   debootstrap; boots it with `systemd-nspawn --boot` (systemd as PID 1
+#   inside); installs the .deb with apt; checks that ledgerd.socket listens and
+#   that ledgerd starts on the first connection; appends the bundled record as a
+#   member of the ledger group; reads as another user, who is refused an append;
+#   enables the web socket and fetches the state page; restarts; upgrades to the
+#   rebuild (every event kept, the chain verified); puts a ledger written by
+#   release 0.1.0 (store format ledger-4) in its place, which ledgerd upgrades
+#   on start; removes and purges (the ledger kept, then deleted on request).
 #
 #   bash deploy/test-package.sh [--if-possible] [--keep]
 #
 #   --if-possible  exit 0, saying why, when this machine cannot run it (not
-#                  root, no debootstrap or systemd-nspawn, no route to Debian's
+#                  root, no debootstrap, systemd-nspawn or mdb_load, no route to Debian's
 #                  archive, port 8080 taken, or a container that debootstrap
 #                  cannot make or systemd-nspawn cannot boot, before the package
 #                  is in it); without it those are failures (exit 77)
@@ -60,7 +61,7 @@ skip() {
 
 # --- can this machine do it? ---------------------------------------------------
 [ "$(id -u)" -eq 0 ] || skip "needs root (debootstrap and systemd-nspawn)"
-for tool in debootstrap systemd-nspawn nsenter dpkg-deb; do
+for tool in debootstrap systemd-nspawn nsenter dpkg-deb mdb_load; do
     command -v "$tool" >/dev/null 2>&1 || skip "$tool is not installed (deploy/packages.sh installs it)"
 done
 host=$(sed -E 's#^[a-z]+://([^/:]+).*#\1#' <<<"$mirror")
@@ -256,6 +257,22 @@ upgraded=$(events)
 expect_unit "the web socket stays enabled" is-enabled ledgerd-http.socket enabled
 step "upgraded to $version+upgrade1: ledgerd restarted, $upgraded events, the chain verifies"
 
+# A ledger written by release 0.1.0 (store format ledger-4: the dump the store's
+# tests load, 231 events) in place of this one: the installed ledgerd upgrades
+# it in place on its first start, every event kept.
+old_store=$root/Tests/LedgerStoreTests/Resources/ledger-4-store.dump
+[ -f "$old_store" ] || fail "$old_store is missing"
+inside systemctl stop ledgerd.service 2>/dev/null || fail "systemctl stop ledgerd.service"
+inside sh -c 'rm -f /var/lib/ledger/data.mdb /var/lib/ledger/lock.mdb'
+mdb_load -f "$old_store" "$container/var/lib/ledger" || fail "mdb_load of $old_store"
+inside chown -R ledger:ledger /var/lib/ledger
+inside chmod 0640 /var/lib/ledger/data.mdb /var/lib/ledger/lock.mdb
+old_events=$(events)
+[ "$old_events" = 231 ] || fail "the ledger-4 store, upgraded, has '$old_events' events, not 231"
+expect_output "the upgrade in the journal" "ready events=231" inside journalctl --no-pager -u ledgerd.service -n 20
+expect_output "at on the upgraded store" "Commitments at the end of 15 April 2025" as reader ledger at 2025-04-15
+events=$old_events
+step "a ledger written by 0.1.0 (format ledger-4, $old_events events) is upgraded in place on start"
 # --- remove and purge ------------------------------------------------------------------
 apt_get remove ledger || fail "apt remove ledger (log: $work/apt.log)"
 for unit in ledgerd.service ledgerd.socket ledgerd-http.socket; do
