@@ -87,6 +87,16 @@ import Testing
         return try JSONParser.parse(bytes)
     }
 
+    /// Checks that `log` answers `at` at three dates exactly as the store's earlier `format`
+    /// did: its `ledger at --format json` output, kept beside its dump.
+    static func expectTheAnswersOf(_ format: String, from log: EventLog) throws {
+        for date in ["2025-08-01", "2025-12-31", "2026-06-30"] {
+            let text = try String(contentsOfFile: resources + "/\(format)-at-\(date).json", encoding: .utf8)
+            let before = try JSONParser.parse(Array(text.utf8))
+            #expect(try json(log.at(try #require(CivilDate(iso: date)))) == before, "at \(date)")
+        }
+    }
+
     /// A store of format `ledger-3` (the bundled record and two fundings recorded after later
     /// events of their line, written by that format's `ledger append --db` and dumped with
     /// `mdb_dump -a`) is upgraded to the current format: every event byte for byte, the same answers as
@@ -96,10 +106,7 @@ import Testing
     func aStoreOfFormat3IsUpgradedWithTheSameAnswers() throws {
         let directory = try Self.previousReleaseStore("ledger-3")
         let log = try Self.upgrade(directory, from: "ledger-3", events: 230)
-        for date in ["2025-08-01", "2025-12-31", "2026-06-30"] {
-            let before = try JSONParser.parse(Array(try String(contentsOfFile: Self.resources + "/ledger-3-at-\(date).json", encoding: .utf8).utf8))
-            #expect(try Self.json(log.at(try #require(CivilDate(iso: date)))) == before, "at \(date)")
-        }
+        try Self.expectTheAnswersOf("ledger-3", from: log)
 
         // Upgraded once: it opens read-only, and takes a late funding into the new projection.
         #expect(try EventLog(path: directory.path, options: Self.readOnly).eventCount() == 230)
@@ -121,10 +128,7 @@ import Testing
     func aStoreOfRelease010IsUpgradedWithTheSameAnswers() throws {
         let directory = try Self.previousReleaseStore("ledger-4")
         let log = try Self.upgrade(directory, from: "ledger-4", events: 231)
-        for date in ["2025-08-01", "2025-12-31", "2026-06-30"] {
-            let before = try JSONParser.parse(Array(try String(contentsOfFile: Self.resources + "/ledger-4-at-\(date).json", encoding: .utf8).utf8))
-            #expect(try Self.json(log.at(try #require(CivilDate(iso: date)))) == before, "at \(date)")
-        }
+        try Self.expectTheAnswersOf("ledger-4", from: log)
         #expect(try EventLog(path: directory.path, options: Self.readOnly).eventCount() == 231)
 
         let now = Timestamp(millisecondsSinceEpoch: 1_790_000_000_000)
