@@ -53,7 +53,7 @@ import Testing
         return log
     }
 
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/mdb_load"), "needs mdb_load (lmdb-utils)"))
+    @Test(.needsMDBLoad)
     func aStoreOfThePreviousReleaseIsUpgradedKeepingEveryEvent() throws {
         let directory = try Self.previousReleaseStore()
         let log = try Self.upgrade(directory, from: "ledger-2", events: 30)
@@ -97,19 +97,25 @@ import Testing
         }
     }
 
+    /// The dump of a store of the earlier `format`, loaded and upgraded (`upgrade`), answering `at`
+    /// as that format did, and opening read-only once upgraded; with the directory that keeps it.
+    static func upgradedWithTheSameAnswers(_ format: String, events: Int) throws -> (TemporaryDirectory, EventLog) {
+        let directory = try previousReleaseStore(format)
+        let log = try upgrade(directory, from: format, events: events)
+        try expectTheAnswersOf(format, from: log)
+        #expect(try EventLog(path: directory.path, options: readOnly).eventCount() == events)
+        return (directory, log)
+    }
+
     /// A store of format `ledger-3` (the bundled record and two fundings recorded after later
     /// events of their line, written by that format's `ledger append --db` and dumped with
     /// `mdb_dump -a`) is upgraded to the current format: every event byte for byte, the same answers as
     /// that format gave (its `ledger at --format json` output, kept beside the dump), and late
     /// fundings from then on kept in `late_funding`.
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/mdb_load"), "needs mdb_load (lmdb-utils)"))
+    @Test(.needsMDBLoad)
     func aStoreOfFormat3IsUpgradedWithTheSameAnswers() throws {
-        let directory = try Self.previousReleaseStore("ledger-3")
-        let log = try Self.upgrade(directory, from: "ledger-3", events: 230)
-        try Self.expectTheAnswersOf("ledger-3", from: log)
-
-        // Upgraded once: it opens read-only, and takes a late funding into the new projection.
-        #expect(try EventLog(path: directory.path, options: Self.readOnly).eventCount() == 230)
+        // Upgraded once, it opens read-only; and it takes a late funding into the new projection.
+        let (_, log) = try Self.upgradedWithTheSameAnswers("ledger-3", events: 230)
         let line = "national-grooming-gangs-inquiry"
         let endOfJuly = try #require(CivilDate(iso: "2025-07-31"))
         let funded = try #require(try log.at(endOfJuly).line(line)?.state.funded)
@@ -124,12 +130,9 @@ import Testing
     /// answers as that release gave (its `ledger at --format json` output, kept beside the dump),
     /// and its ids, now kept as a seq and 16 bytes of digest, still tell a re-send from a clash
     /// and find the event a correction retracts.
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/mdb_load"), "needs mdb_load (lmdb-utils)"))
+    @Test(.needsMDBLoad)
     func aStoreOfRelease010IsUpgradedWithTheSameAnswers() throws {
-        let directory = try Self.previousReleaseStore("ledger-4")
-        let log = try Self.upgrade(directory, from: "ledger-4", events: 231)
-        try Self.expectTheAnswersOf("ledger-4", from: log)
-        #expect(try EventLog(path: directory.path, options: Self.readOnly).eventCount() == 231)
+        let (_, log) = try Self.upgradedWithTheSameAnswers("ledger-4", events: 231)
 
         let now = Timestamp(millisecondsSinceEpoch: 1_790_000_000_000)
         let exported = try Self.exportLines(log)
@@ -157,5 +160,12 @@ import Testing
         #expect(try log.at(endOfJuly).line(line)?.state.funded == funded - Pence(2_500_000))
         #expect(try Self.exportLines(log).count == 232)
         #expect(try log.verify() == .intact(count: 232, head: try log.head().hash))
+    }
+}
+
+extension Trait where Self == ConditionTrait {
+    /// Loading a store's dump needs `mdb_load`, from lmdb-utils, which `deploy/packages.sh` installs.
+    fileprivate static var needsMDBLoad: Self {
+        .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/mdb_load"), "needs mdb_load (lmdb-utils)")
     }
 }
