@@ -13,11 +13,19 @@ extension EventLog {
     /// `late_funding` when it is a late `funded` event; returns the event it retracts, if it is a
     /// correction.
     func index(_ stored: StoredEvent, contentDigest: [UInt8], isLate: Bool, _ txn: borrowing Transaction) throws -> Retraction? {
+        var lineEvents = StoredLineEvents(layout: layout)
+        return try index(stored, contentDigest: contentDigest, isLate: isLate, lineEvents: &lineEvents, txn)
+    }
+
+    /// `index`, with the event's `line_events` entry (and a retracted event's) going to `lineEvents`.
+    func index<LineEvents: LineEventEntries>(
+        _ stored: StoredEvent, contentDigest: [UInt8], isLate: Bool, lineEvents: inout LineEvents, _ txn: borrowing Transaction
+    ) throws -> Retraction? {
         let event = stored.event
         let idRecord = IDRecord(seq: stored.seq, contentDigest: contentDigest)
         try txn.put(layout.ids, StoreKeys.id(event.id), idRecord.bytes)
         let record = LineEventRecord(stored, isLate: isLate)
-        try txn.put(layout.lineEvents, StoreKeys.lineEvent(event.line, event.effective, stored.seq), record.bytes)
+        try lineEvents.add(record, of: stored, txn)
         if isLate, let amount = record.fundedAmount {
             try LateFunding.add(amount, on: event.effective, line: event.line, txn, layout)
         }
@@ -37,13 +45,7 @@ extension EventLog {
             try txn.put(layout.retractions, StoreKeys.seq(target.seq), value)
             // The line index says so too, so a cut-off query needs no lookup per event.
             let retracted = try Self.storedEvent(seq: target.seq, txn, layout).event
-            let key = StoreKeys.lineEvent(retracted.event.line, retracted.event.effective, target.seq)
-            guard let bytes = try txn.get(layout.lineEvents, key) else {
-                throw StoreError.corrupted("the line index has no entry for retracted event \(target.seq)")
-            }
-            var record = try LineEventRecord(bytes: bytes)
-            record.retractedAt = stored.recorded
-            try txn.put(layout.lineEvents, key, record.bytes)
+            let record = try lineEvents.retract(retracted, at: stored.recorded, txn)
             if record.isLate, let amount = record.fundedAmount {
                 try LateFunding.add(Pence(0 &- amount.value), count: -1, on: retracted.event.effective, line: retracted.event.line, txn, layout)
             }
@@ -127,5 +129,34 @@ struct Lateness {
         let late = event.type == .funded && known.map { event.effective < $0 } ?? false
         latest[event.line] = .some(max(known ?? event.effective, event.effective))
         return late
+    }
+}
+
+/// Where `index` puts `line_events` entries: straight into the database as events are appended,
+/// or (`LineRebuild`) held until a rebuild writes every line's entries in key order.
+protocol LineEventEntries {
+    /// Adds the entry of a newly indexed event.
+    mutating func add(_ record: LineEventRecord, of stored: StoredEvent, _ txn: borrowing Transaction) throws
+    /// Marks the entry of `target` retracted by a correction recorded at `time`; returns the entry so marked.
+    mutating func retract(_ target: StoredEvent, at time: Timestamp, _ txn: borrowing Transaction) throws -> LineEventRecord
+}
+
+/// `line_events` itself: each entry written as its event is indexed.
+struct StoredLineEvents: LineEventEntries {
+    let layout: StoreLayout
+
+    func add(_ record: LineEventRecord, of stored: StoredEvent, _ txn: borrowing Transaction) throws {
+        try txn.put(layout.lineEvents, StoreKeys.lineEvent(stored.event.line, stored.event.effective, stored.seq), record.bytes)
+    }
+
+    func retract(_ target: StoredEvent, at time: Timestamp, _ txn: borrowing Transaction) throws -> LineEventRecord {
+        let key = StoreKeys.lineEvent(target.event.line, target.event.effective, target.seq)
+        guard let bytes = try txn.get(layout.lineEvents, key) else {
+            throw StoreError.corrupted("the line index has no entry for retracted event \(target.seq)")
+        }
+        var record = try LineEventRecord(bytes: bytes)
+        record.retractedAt = time
+        try txn.put(layout.lineEvents, key, record.bytes)
+        return record
     }
 }

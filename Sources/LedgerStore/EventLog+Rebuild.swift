@@ -26,13 +26,14 @@ extension EventLog {
     /// never a half-built one, and a failure leaves the store as it was.
     ///
     /// Decoding is pure, so it runs on other threads, a run of events ahead, while this thread
-    /// (the transaction's) writes the index entries of the run before. Timelines are folded once
-    /// per line at the end rather than extended as the events arrive.
+    /// (the transaction's) writes the index entries of the run before. Each line's `line_events`
+    /// entries and timeline are written at the end, line by line in key order (`LineRebuild`),
+    /// rather than as the events arrive.
     public func rebuildProjections() throws -> RebuildReport {
         try write { txn in
             for database in derivedDatabases { try txn.empty(database) }
             var events = 0
-            var timelines = TimelineRebuild()
+            var lines = LineRebuild()
             // Every derived database starts empty: each line's dates are all met here, in seq order.
             var lateness = Lateness()
             var next: UInt64 = 1
@@ -47,15 +48,14 @@ extension EventLog {
                     for item in part {
                         let (stored, contentDigest) = try item.get()
                         let late = lateness.isLate(stored.event) { _ in nil }
-                        let retraction = try index(stored, contentDigest: contentDigest, isLate: late, txn)
-                        timelines.note(stored, isLate: late, retracting: retraction?.event.seq)
+                        _ = try index(stored, contentDigest: contentDigest, isLate: late, lineEvents: &lines, txn)
                     }
                 }
                 events += run.count
                 if let gap = run.gap { throw gap }
             }
-            try timelines.write(txn, layout)
-            return RebuildReport(events: events, lines: timelines.lineCount)
+            try lines.write(txn, layout)
+            return RebuildReport(events: events, lines: lines.lineCount)
         }
     }
 

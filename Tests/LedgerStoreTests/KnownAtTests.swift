@@ -78,7 +78,7 @@ import Testing
                     entry = try cursor.next()
                 }
             }
-            #expect(rewritten.count == 34)
+            #expect(rewritten.count == 35)
             for (key, value) in rewritten { try txn.put(databases[0], key, value) }
             try txn.put(databases[1], Array("format".utf8), Array("ledger-1".utf8))
         }

@@ -78,6 +78,8 @@ import Testing
             Events.announced("mistake", amount: 900, department: "justice", on: "2025-02-01", id: "mistake-again"),
             Events.event("slipped", "mandatory-reporting", on: "2025-04-10", #""due":"2025-12","reason":"parliamentary time""#),
             Events.event("funded", "action-plan", on: "2025-01-11", #""amount_pence":7"#),
+            // A late amount retracted: it comes out of `late_funding`, and its entry says so.
+            Events.event("corrected", "action-plan", on: "2025-06-02", #""retracts":"late-funding","reason":"counted twice""#),
             Events.event("legislated", "mandatory-reporting", on: "2025-05-01", #""stage":"royal-assent","bill":"Crime and Policing Bill""#),
             Events.event("delivered", "mandatory-reporting", on: "2025-05-02"),
         ])
@@ -116,12 +118,12 @@ import Testing
         let before = try Self.contents(of: fixture, wiping: Self.derived)
         #expect(before["timeline"]?.isEmpty == false)
         #expect(before["late_funding"]?.isEmpty == false)
-        #expect(before["retractions"]?.count == 6)  // three retractions, key and value each
+        #expect(before["retractions"]?.count == 8)  // four retractions, key and value each
         // Wiped: the projections now answer nothing until they are rebuilt.
         #expect(try fixture.at("2025-04-15").departments.isEmpty)
 
         let report = try fixture.log.rebuildProjections()
-        #expect(report == RebuildReport(events: 34, lines: 7))
+        #expect(report == RebuildReport(events: 35, lines: 7))
         let after = try Self.contents(of: fixture)
         for name in Self.databases {
             #expect(after[name] == before[name], "database \(name)")

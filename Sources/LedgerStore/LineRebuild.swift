@@ -1,0 +1,148 @@
+import LMDB
+import LedgerCore
+
+/// Every line's events as its `line_events` entries and its timeline fold need them, gathered
+/// while the log is read in seq order, then written line by line in key order.
+///
+/// Written as the events arrive, a line-event entry would go to a page chosen by its line, and
+/// a rebuild of a million events would descend the tree a million times to pages scattered
+/// over it. Held here and written in key order at the end, every entry is appended
+/// (`MDB_APPEND`) to the page the last one filled.
+///
+/// A log of a million events is held in a few dozen bytes per event: the entries and the fold
+/// read only an event's seq, date, type, recorded time and body, and most events are `funded`,
+/// whose body is an amount.
+struct LineRebuild: LineEventEntries, Sendable {
+    /// One event of a line: its body is `amount` when `body` is negative, else `bodies[body]`.
+    private struct Step: Sendable {
+        var seq: UInt64
+        var recorded: Int64
+        var amount: Int64
+        var day: Int32
+        var body: Int32
+        var type: EventType
+        /// A late `funded` event: its amount is in `late_funding`, and the timeline leaves it out.
+        var isLate: Bool
+    }
+
+    private var steps: [String: [Step]] = [:]
+    private var bodies: [EventBody] = []
+    /// When the correction retracting each retracted event was recorded, by the event's seq.
+    private var retractedAt: [UInt64: Timestamp] = [:]
+
+    /// The number of lines with events.
+    var lineCount: Int { steps.count }
+
+    /// Notes a newly indexed event and its entry.
+    mutating func add(_ record: LineEventRecord, of stored: StoredEvent, _ txn: borrowing Transaction) {
+        let event = stored.event
+        var step = Step(
+            seq: stored.seq, recorded: stored.recorded.millisecondsSinceEpoch, amount: 0,
+            day: Int32(event.effective.daysSinceEpoch), body: -1, type: event.type, isLate: record.isLate
+        )
+        if case .funded(let amount) = event.body {
+            step.amount = amount.value
+        } else {
+            step.body = Int32(bodies.count)
+            bodies.append(event.body)
+        }
+        steps[event.line, default: []].append(step)
+    }
+
+    /// Notes that a correction recorded at `time` retracts `target`, and returns its entry as the rebuild will write it.
+    mutating func retract(_ target: StoredEvent, at time: Timestamp, _ txn: borrowing Transaction) throws -> LineEventRecord {
+        guard let step = steps[target.event.line].flatMap({ Self.step(seq: target.seq, in: $0) }) else {
+            throw StoreError.corrupted("the line index has no entry for retracted event \(target.seq)")
+        }
+        retractedAt[target.seq] = time
+        return record(of: step)
+    }
+
+    /// The step of `seq` in a line's steps, which are in seq order.
+    private static func step(seq: UInt64, in line: [Step]) -> Step? {
+        var low = 0
+        var high = line.count
+        while low < high {
+            let middle = (low + high) / 2
+            if line[middle].seq < seq { low = middle + 1 } else { high = middle }
+        }
+        return low < line.count && line[low].seq == seq ? line[low] : nil
+    }
+
+    /// The `line_events` record of a step.
+    private func record(of step: Step) -> LineEventRecord {
+        var record = LineEventRecord(
+            recorded: Timestamp(millisecondsSinceEpoch: step.recorded), retractedAt: retractedAt[step.seq],
+            fundedAmount: step.type == .funded ? Pence(step.amount) : nil, type: step.type
+        )
+        record.isLate = step.isLate
+        return record
+    }
+
+    /// Lines whose entries are made together on another thread.
+    private static let batchSize = 64
+
+    /// Writes every line's `line_events` entries and its folded timeline; both databases must be
+    /// empty, as the entries go in with `MDB_APPEND`. Making the entries (sorting, folding,
+    /// encoding) is pure, so it runs on other threads, a few batches of lines ahead of this (the
+    /// transaction's) thread.
+    func write(_ txn: borrowing Transaction, _ layout: StoreLayout) throws {
+        // Key order: by the line's key prefix (`line 0x00`), then by date (and seq).
+        let lines = steps.keys.map { (prefix: StoreKeys.linePrefix($0), line: $0) }
+            .sorted { $0.prefix.lexicographicallyPrecedes($1.prefix) }
+            .map(\.line)
+        let batches = stride(from: 0, to: lines.count, by: Self.batchSize).map {
+            Array(lines[$0..<min($0 + Self.batchSize, lines.count)])
+        }
+        // Enough batches in flight to keep every core busy, few enough to bound what is held.
+        let ahead = 2 * BackgroundJob<Entries>.cores
+        var jobs: [BackgroundJob<Entries>] = []
+        var started = 0
+        while started < batches.count || !jobs.isEmpty {
+            while started < batches.count, jobs.count < ahead {
+                let batch = batches[started]
+                jobs.append(BackgroundJob { [self] in
+                    var entries = Entries()
+                    for line in batch { self.entries(of: line, into: &entries) }
+                    return entries
+                })
+                started += 1
+            }
+            let entries = jobs.removeFirst().wait()
+            for entry in entries.lineEvents {
+                try txn.put(layout.lineEvents, entry.key, entry.value, append: true)
+            }
+            for entry in entries.timeline {
+                try txn.put(layout.timeline, entry.key, entry.value, append: true)
+            }
+        }
+    }
+
+    /// Encoded entries, in key order.
+    struct Entries: Sendable {
+        var lineEvents: [(key: [UInt8], value: [UInt8])] = []
+        var timeline: [(key: [UInt8], value: [UInt8])] = []
+    }
+
+    /// Appends the entries of `line`, in key order.
+    private func entries(of line: String, into entries: inout Entries) {
+        let noSource = Source(title: "")
+        let noTime = Timestamp(millisecondsSinceEpoch: 0)
+        // Fold order, which is key order: by date, then seq.
+        let ordered = (steps[line] ?? []).sorted { ($0.day, $0.seq) < ($1.day, $1.seq) }
+        var events: [StoredEvent] = []
+        for step in ordered {
+            let date = CivilDate(daysSinceEpoch: Int(step.day))
+            entries.lineEvents.append((StoreKeys.lineEvent(line, date, step.seq), record(of: step).bytes))
+            // Late amounts stay in `late_funding`, and retracted events do not count.
+            guard !step.isLate, retractedAt[step.seq] == nil else { continue }
+            let body = step.body < 0 ? EventBody.funded(Pence(step.amount)) : bodies[Int(step.body)]
+            // The fold reads only the line, date, seq and body.
+            let event = LedgerEvent(id: "", line: line, effective: date, source: noSource, body: body)
+            events.append(StoredEvent(seq: step.seq, recorded: noTime, event: event))
+        }
+        for point in LineFold.timeline(of: events) {
+            entries.timeline.append((StoreKeys.timeline(line, point.date), LineStateCodec.encode(point.state)))
+        }
+    }
+}
