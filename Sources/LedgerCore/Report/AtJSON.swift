@@ -60,11 +60,15 @@ extension AtJSON {
     /// Appends the result's JSON to `bytes`, byte for byte what encoding `value(result)` gives,
     /// without building the value first: a whole-ledger answer has thousands of lines.
     public static func encode(_ result: AtResult, into bytes: inout [UInt8]) {
+        // Room for the whole answer at once (a line takes about 400 bytes, more with long titles):
+        // growing a buffer of megabytes step by step copies it over and over.
+        let lines = result.departments.reduce(0) { $0 + $1.lines.count }
+        bytes.reserveCapacity(bytes.count + 1_024 + 256 * result.departments.count + 512 * lines)
         var writer = Writer(bytes: bytes)
         bytes = []
         writer.open()
         writer.string("at", result.at.description)
-        writer.optionalString("known_at", result.knownAt)
+        writer.string("known_at", result.knownAt)
         writer.key("totals")
         writer.open()
         writer.integer("pledged_pence", result.pledged.value)
@@ -77,7 +81,7 @@ extension AtJSON {
             writer.separate()
             writer.open()
             writer.string("department", department.department)
-            writer.optionalString("name", department.name)
+            writer.string("name", department.name)
             writer.integer("pledged_pence", department.pledged.value)
             writer.integer("funded_pence", department.funded.value)
             writer.integer("reannounced_pence", department.reannounced.value)
@@ -107,24 +111,24 @@ extension AtJSON {
         writer.string("line", state.line)
         writer.string("title", state.title)
         writer.string("kind", state.kind.rawValue)
-        writer.optionalString("parent", state.parent)
+        writer.string("parent", state.parent)
         writer.string("status", state.status.rawValue)
         writer.bool("overdue", snapshot.overdue)
         writer.integer("pledged_pence", state.pledged.value)
         writer.integer("funded_pence", state.funded.value)
         writer.integer("children_pledged_pence", snapshot.childrenPledged.value)
-        writer.optionalString("due", state.due?.description)
+        writer.string("due", state.due?.description)
         writer.integer("slips", Int64(state.slips))
         writer.integer("slipped_days", Int64(state.slippedDays))
-        writer.optionalString("stage", state.stage?.rawValue)
-        writer.optionalString("bill", state.bill)
-        writer.optionalString("house", state.house?.rawValue)
-        writer.optionalString("replaced_by", state.replacedBy)
-        writer.optionalString("delivered_on", state.deliveredOn?.description)
-        writer.optionalInteger("late_days", state.lateDays.map { Int64($0) })
-        writer.optionalString("response", state.response?.rawValue)
-        writer.optionalString("made_by", state.madeBy)
-        writer.optionalString("money", state.money?.rawValue)
+        writer.string("stage", state.stage?.rawValue)
+        writer.string("bill", state.bill)
+        writer.string("house", state.house?.rawValue)
+        writer.string("replaced_by", state.replacedBy)
+        writer.string("delivered_on", state.deliveredOn?.description)
+        writer.integer("late_days", state.lateDays.map { Int64($0) })
+        writer.string("response", state.response?.rawValue)
+        writer.string("made_by", state.madeBy)
+        writer.string("money", state.money?.rawValue)
         writer.string("last_activity", state.lastActivity.description)
         writer.close()
     }
@@ -164,41 +168,53 @@ extension AtJSON {
             needsComma = false
         }
 
+        /// A member name of docs/at.md: plain ASCII that needs no escaping, copied as it is.
+        mutating func key(_ name: StaticString) {
+            separate()
+            bytes.append(UInt8(ascii: "\""))
+            bytes.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+            bytes.append(UInt8(ascii: "\""))
+            bytes.append(UInt8(ascii: ":"))
+        }
+
+        /// A member name known only at run time, escaped.
         mutating func key(_ name: String) {
             separate()
             CanonicalJSON.appendString(name, to: &bytes)
             bytes.append(UInt8(ascii: ":"))
         }
 
-        /// A member whose value `write` appends.
-        mutating func member(_ name: String, _ write: (inout [UInt8]) -> Void) {
+        /// A member whose value is a string, or null when there is none.
+        mutating func string(_ name: StaticString, _ value: String?) {
             key(name)
-            write(&bytes)
+            if let value { CanonicalJSON.appendString(value, to: &bytes) } else { appendNull() }
             needsComma = true
         }
 
-        mutating func string(_ name: String, _ value: String) {
-            member(name) { CanonicalJSON.appendString(value, to: &$0) }
+        mutating func bool(_ name: StaticString, _ value: Bool) {
+            key(name)
+            bytes.append(contentsOf: value ? "true".utf8 : "false".utf8)
+            needsComma = true
         }
 
-        mutating func optionalString(_ name: String, _ value: String?) {
-            member(name) { bytes in
-                if let value { CanonicalJSON.appendString(value, to: &bytes) } else { bytes.append(contentsOf: "null".utf8) }
-            }
-        }
-
-        mutating func bool(_ name: String, _ value: Bool) {
-            member(name) { $0.append(contentsOf: value ? "true".utf8 : "false".utf8) }
+        /// A member whose value is an integer, or null when there is none.
+        mutating func integer(_ name: StaticString, _ value: Int64?) {
+            key(name)
+            appendInteger(value)
         }
 
         mutating func integer(_ name: String, _ value: Int64) {
-            member(name) { CanonicalJSON.appendInteger(value, to: &$0) }
+            key(name)
+            appendInteger(value)
         }
 
-        mutating func optionalInteger(_ name: String, _ value: Int64?) {
-            member(name) { bytes in
-                if let value { CanonicalJSON.appendInteger(value, to: &bytes) } else { bytes.append(contentsOf: "null".utf8) }
-            }
+        private mutating func appendInteger(_ value: Int64?) {
+            if let value { CanonicalJSON.appendInteger(value, to: &bytes) } else { appendNull() }
+            needsComma = true
+        }
+
+        private mutating func appendNull() {
+            bytes.append(contentsOf: "null".utf8)
         }
     }
 }
