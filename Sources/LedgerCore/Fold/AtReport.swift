@@ -8,28 +8,32 @@ public enum AtReport {
         states: [LineState],
         department filter: String? = nil
     ) -> AtResult {
-        let present = Set(states.map(\.line))
+        // Only a line with a parent asks which lines are present.
+        let present = states.contains { $0.parent != nil } ? Set(states.map(\.line)) : []
         var childrenPledged: [String: Pence] = [:]
         for state in states where state.status != .withdrawn {
             if let parent = state.parent {
                 childrenPledged[parent, default: .zero] += state.pledged
             }
         }
-        var byDepartment: [String: [LineState]] = [:]
-        for state in states where filter == nil || state.department == filter {
-            byDepartment[state.department, default: []].append(state)
+        // Grouped and ordered by index: a state is a large value, copied once, into its snapshot.
+        var byDepartment: [String: [Int]] = [:]
+        for (index, state) in states.enumerated() where filter == nil || state.department == filter {
+            byDepartment[state.department, default: []].append(index)
         }
         var departments: [DepartmentState] = []
         var totalPledged = Pence.zero
         var totalFunded = Pence.zero
         var totalReannounced = Pence.zero
-        for (slug, lines) in byDepartment.sorted(by: { $0.key < $1.key }) {
+        for (slug, indices) in byDepartment.sorted(by: { $0.key < $1.key }) {
             var counts = LineCounts()
             var pledged = Pence.zero
             var funded = Pence.zero
             var reannounced = Pence.zero
             var snapshots: [LineSnapshot] = []
-            for state in lines.sorted(by: { $0.line < $1.line }) {
+            snapshots.reserveCapacity(indices.count)
+            for index in indices.sorted(by: { states[$0].line < states[$1].line }) {
+                let state = states[index]
                 let overdue = state.isOverdue(on: date)
                 counts.lines += 1
                 switch state.status {
@@ -59,7 +63,7 @@ public enum AtReport {
                     state: state, overdue: overdue, childrenPledged: childrenPledged[state.line] ?? .zero
                 ))
             }
-            let name = lines
+            let name = indices.lazy.map { states[$0] }
                 .filter { $0.departmentName != nil }
                 .min { ($0.announcedOn, $0.line) < ($1.announcedOn, $1.line) }?
                 .departmentName
