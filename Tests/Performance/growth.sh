@@ -3,8 +3,9 @@
 # table, a column per size, each figure the ledger's with SQLite's beside it and the ratio.
 #
 #   bash Tests/Performance/growth.sh                       # 10,000, 100,000 and 1,000,000 events
-#   bash Tests/Performance/growth.sh --sizes 10000000 --runs 1   # 10 million: hours, and about
-#                                                          # 20 GiB free under $TMPDIR for both stores
+#   bash Tests/Performance/growth.sh --sizes 10000000 --runs 1 -- --queries 20
+#                                                          # 10 million: about 35 minutes on 2 cores,
+#                                                          # and 20 GiB free under $TMPDIR for both stores
 #   bash Tests/Performance/growth.sh --sizes 3000 --runs 1 -- --queries 4 --singles 32
 #
 # Options: --sizes N[,N...] (default 10000,100000,1000000), --runs N (default 5, the medians
