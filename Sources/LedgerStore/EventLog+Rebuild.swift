@@ -59,33 +59,33 @@ extension EventLog {
         }
     }
 
-    /// The stored values of up to `rebuildRun` events from `first` on, copied out of the map;
-    /// nil when there are none. A missing seq ends the run early with the error to raise once the
-    /// events before it are indexed.
+    /// The canonical bytes of up to `rebuildRun` events from `first` on (each stored value without
+    /// its 32-byte chain hash, copied out of the map once); nil when there are none. A missing seq
+    /// ends the run early with the error to raise once the events before it are indexed.
     private static func readRun(from first: UInt64, _ txn: borrowing Transaction, _ layout: StoreLayout) throws -> StoredRun? {
         try txn.withCursor(layout.events) { cursor in
             var run = StoredRun(firstSeq: first, values: [], gap: nil)
             run.values.reserveCapacity(rebuildRun)
-            var entry = try cursor.seek(atOrAfter: StoreKeys.seq(first))
-            while let current = entry, run.values.count < rebuildRun {
+            try cursor.visit(from: StoreKeys.seq(first)) { key, value in
                 let expected = first + UInt64(run.values.count)
-                guard current.key.count == 8, BigEndian.uint64(current.key) == expected else {
+                guard key.count == 8, BigEndian.uint64(key) == expected else {
                     run.gap = StoreError.corrupted("the events log has no event \(expected)")
-                    break
+                    return false
                 }
-                run.values.append(current.value)
-                entry = try cursor.next()
+                // A value too short to hold a hash and an event is kept empty, and reported damaged.
+                run.values.append(value.count > 32 ? Array(value[32...]) : [])
+                return run.values.count < rebuildRun
             }
             return run.values.isEmpty && run.gap == nil ? nil : run
         }
     }
 
-    /// Decodes a stored event and the digest of its content, as append computed it.
-    fileprivate static func storedEventWithDigest(_ value: [UInt8], seq: UInt64) throws(StoreError) -> (StoredEvent, [UInt8]) {
-        guard value.count > 32 else { throw StoreError.corrupted("event \(seq) is damaged") }
+    /// Decodes a stored event's canonical bytes and the digest of its content, as append computed it.
+    fileprivate static func storedEventWithDigest(_ canonical: [UInt8], seq: UInt64) throws(StoreError) -> (StoredEvent, [UInt8]) {
+        guard !canonical.isEmpty else { throw StoreError.corrupted("event \(seq) is damaged") }
         let decoded: (stored: StoredEvent, contentDigest: [UInt8])
         do {
-            decoded = try EventRecord.decodeWithContentDigest(Array(value[32...]))
+            decoded = try EventRecord.decodeWithContentDigest(canonical)
         } catch {
             throw StoreError.corrupted("event \(seq) does not decode: \(error)")
         }
@@ -97,6 +97,7 @@ extension EventLog {
 /// Consecutive stored events as read from the log, from `firstSeq` on.
 private struct StoredRun: Sendable {
     var firstSeq: UInt64
+    /// Each event's canonical bytes, or none when its stored value is too short to hold them.
     var values: [[UInt8]]
     /// Why the run ends before the log does, if it does.
     var gap: StoreError?

@@ -13,32 +13,46 @@ import LedgerCore
 /// read only an event's seq, date, type, recorded time and body, and most events are `funded`,
 /// whose body is an amount.
 struct LineRebuild: LineEventEntries, Sendable {
-    /// One event of a line: its body is `amount` when `body` is negative, else `bodies[body]`.
+    /// One event: its body is `amount` when `body` is negative, else `bodies[body]`.
     private struct Step: Sendable {
         var seq: UInt64
         var recorded: Int64
         var amount: Int64
         var day: Int32
         var body: Int32
+        /// Its line, as an index into `lines`.
+        var line: Int32
         var type: EventType
         /// A late `funded` event: its amount is in `late_funding`, and the timeline leaves it out.
         var isLate: Bool
     }
 
-    private var steps: [String: [Step]] = [:]
+    /// Every event, in seq order: one array filled front to back, rather than one per line.
+    private var steps: [Step] = []
     private var bodies: [EventBody] = []
+    /// The lines met, in the order they were first met, and the index of each.
+    private var lines: [String] = []
+    private var lineIndex: [String: Int32] = [:]
     /// When the correction retracting each retracted event was recorded, by the event's seq.
     private var retractedAt: [UInt64: Timestamp] = [:]
 
     /// The number of lines with events.
-    var lineCount: Int { steps.count }
+    var lineCount: Int { lines.count }
 
     /// Notes a newly indexed event and its entry.
     mutating func add(_ record: LineEventRecord, of stored: StoredEvent, _ txn: borrowing Transaction) {
         let event = stored.event
+        let line: Int32
+        if let known = lineIndex[event.line] {
+            line = known
+        } else {
+            line = Int32(lines.count)
+            lines.append(event.line)
+            lineIndex[event.line] = line
+        }
         var step = Step(
             seq: stored.seq, recorded: stored.recorded.millisecondsSinceEpoch, amount: 0,
-            day: Int32(event.effective.daysSinceEpoch), body: -1, type: event.type, isLate: record.isLate
+            day: Int32(event.effective.daysSinceEpoch), body: -1, line: line, type: event.type, isLate: record.isLate
         )
         if case .funded(let amount) = event.body {
             step.amount = amount.value
@@ -46,27 +60,27 @@ struct LineRebuild: LineEventEntries, Sendable {
             step.body = Int32(bodies.count)
             bodies.append(event.body)
         }
-        steps[event.line, default: []].append(step)
+        steps.append(step)
     }
 
     /// Notes that a correction recorded at `time` retracts `target`, and returns its entry as the rebuild will write it.
     mutating func retract(_ target: StoredEvent, at time: Timestamp, _ txn: borrowing Transaction) throws -> LineEventRecord {
-        guard let step = steps[target.event.line].flatMap({ Self.step(seq: target.seq, in: $0) }) else {
+        guard let step = step(seq: target.seq), lines[Int(step.line)] == target.event.line else {
             throw StoreError.corrupted("the line index has no entry for retracted event \(target.seq)")
         }
         retractedAt[target.seq] = time
         return record(of: step)
     }
 
-    /// The step of `seq` in a line's steps, which are in seq order.
-    private static func step(seq: UInt64, in line: [Step]) -> Step? {
+    /// The step of `seq`: `steps` are in seq order.
+    private func step(seq: UInt64) -> Step? {
         var low = 0
-        var high = line.count
+        var high = steps.count
         while low < high {
             let middle = (low + high) / 2
-            if line[middle].seq < seq { low = middle + 1 } else { high = middle }
+            if steps[middle].seq < seq { low = middle + 1 } else { high = middle }
         }
-        return low < line.count && line[low].seq == seq ? line[low] : nil
+        return low < steps.count && steps[low].seq == seq ? steps[low] : nil
     }
 
     /// The `line_events` record of a step.
@@ -79,6 +93,21 @@ struct LineRebuild: LineEventEntries, Sendable {
         return record
     }
 
+    /// The indices into `steps` of each line's events, line by line (in `lines` order), each
+    /// line's in seq order: a counting sort, one pass to count and one to place.
+    private func stepsByLine() -> (order: [Int32], starts: [Int]) {
+        var starts = [Int](repeating: 0, count: lines.count + 1)
+        for step in steps { starts[Int(step.line) + 1] += 1 }
+        for line in lines.indices { starts[line + 1] += starts[line] }
+        var next = starts
+        var order = [Int32](repeating: 0, count: steps.count)
+        for (index, step) in steps.enumerated() {
+            order[next[Int(step.line)]] = Int32(index)
+            next[Int(step.line)] += 1
+        }
+        return (order, starts)
+    }
+
     /// Lines whose entries are made together on another thread.
     private static let batchSize = 64
 
@@ -87,12 +116,13 @@ struct LineRebuild: LineEventEntries, Sendable {
     /// encoding) is pure, so it runs on other threads, a few batches of lines ahead of this (the
     /// transaction's) thread.
     func write(_ txn: borrowing Transaction, _ layout: StoreLayout) throws {
+        let (order, starts) = stepsByLine()
         // Key order: by the line's key prefix (`line 0x00`), then by date (and seq).
-        let lines = steps.keys.map { (prefix: StoreKeys.linePrefix($0), line: $0) }
+        let sorted = lines.indices.map { (prefix: StoreKeys.linePrefix(lines[$0]), line: $0) }
             .sorted { $0.prefix.lexicographicallyPrecedes($1.prefix) }
             .map(\.line)
-        let batches = stride(from: 0, to: lines.count, by: Self.batchSize).map {
-            Array(lines[$0..<min($0 + Self.batchSize, lines.count)])
+        let batches = stride(from: 0, to: sorted.count, by: Self.batchSize).map {
+            Array(sorted[$0..<min($0 + Self.batchSize, sorted.count)])
         }
         // Enough batches in flight to keep every core busy, few enough to bound what is held.
         let ahead = 2 * BackgroundJob<Entries>.cores
@@ -103,7 +133,7 @@ struct LineRebuild: LineEventEntries, Sendable {
                 let batch = batches[started]
                 jobs.append(BackgroundJob { [self] in
                     var entries = Entries()
-                    for line in batch { self.entries(of: line, into: &entries) }
+                    for line in batch { self.entries(of: line, order[starts[line]..<starts[line + 1]], into: &entries) }
                     return entries
                 })
                 started += 1
@@ -124,12 +154,13 @@ struct LineRebuild: LineEventEntries, Sendable {
         var timeline: [(key: [UInt8], value: [UInt8])] = []
     }
 
-    /// Appends the entries of `line`, in key order.
-    private func entries(of line: String, into entries: inout Entries) {
+    /// Appends the entries of the line at `index` in `lines`, whose steps are at `indices`, in key order.
+    private func entries(of index: Int, _ indices: ArraySlice<Int32>, into entries: inout Entries) {
+        let line = lines[index]
         let noSource = Source(title: "")
         let noTime = Timestamp(millisecondsSinceEpoch: 0)
         // Fold order, which is key order: by date, then seq.
-        let ordered = (steps[line] ?? []).sorted { ($0.day, $0.seq) < ($1.day, $1.seq) }
+        let ordered = indices.map { steps[Int($0)] }.sorted { ($0.day, $0.seq) < ($1.day, $1.seq) }
         var events: [StoredEvent] = []
         for step in ordered {
             let date = CivilDate(daysSinceEpoch: Int(step.day))

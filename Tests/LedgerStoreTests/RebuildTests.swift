@@ -141,4 +141,52 @@ import Testing
         try fixture.append([Events.event("funded", "action-plan", on: "2025-01-15", #""amount_pence":3"#)])
         #expect(try fixture.at("2025-01-16").line("action-plan")?.state.funded == Pence(10))
     }
+
+    /// How an event of the log can be found damaged by a rebuild, and what the rebuild says.
+    enum Damage: CaseIterable, CustomTestStringConvertible {
+        case cutShort, notJSON, missing
+
+        var testDescription: String { "\(self)" }
+
+        /// The error's message, for event `seq`.
+        func message(seq: UInt64) -> String {
+            switch self {
+            case .cutShort: "event \(seq) is damaged"
+            case .notJSON: "event \(seq) does not decode"
+            case .missing: "the events log has no event \(seq)"
+            }
+        }
+    }
+
+    @Test(arguments: Damage.allCases)
+    func aDamagedEventStopsTheRebuildAndChangesNothing(_ damage: Damage) throws {
+        let (fixture, _) = try Self.mixedLedger()
+        // Event 20, past the first few, so that the rebuild has written entries before meeting it.
+        let seq: UInt64 = 20
+        let before = try Self.contents(of: fixture)
+        let elsewhere = try TemporaryDirectory()
+        fixture.log = try EventLog(path: elsewhere.path)
+        do {
+            let environment = try Environment(path: fixture.directory.path)
+            let events = try environment.openDatabases(["events"])[0]
+            try environment.write { txn in
+                let key = BigEndian.bytes(seq)
+                let value = try #require(try txn.get(events, key))
+                switch damage {
+                case .cutShort: try txn.put(events, key, Array(value.prefix(20)))
+                case .notJSON: try txn.put(events, key, Array(value.prefix(32)) + Array("{\"seq\":".utf8))
+                case .missing: try txn.delete(events, key)
+                }
+            }
+        }
+        try fixture.reopen()
+
+        let error = try #require(throws: StoreError.self) { try fixture.log.rebuildProjections() }
+        #expect(error.code == .corrupted)
+        #expect(error.message.hasPrefix(damage.message(seq: seq)), "\(error.message)")
+        let after = try Self.contents(of: fixture)
+        for name in Self.derived {
+            #expect(after[name] == before[name], "database \(name)")
+        }
+    }
 }

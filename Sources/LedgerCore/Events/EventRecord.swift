@@ -49,28 +49,37 @@ public enum EventRecord {
         } catch {
             throw ValidationError(.invalidJSON, "stored event is not JSON: \(error.message)")
         }
-        guard case .object(var object) = value else {
+        guard case .object(let object) = value else {
             throw ValidationError(.notAnObject, "stored event is not an object")
         }
-        guard case .integer(let seq)? = object["seq"], seq > 0 else {
+        // `seq` and `recorded` are read here, so the event's own fields are all the decoder finds unread.
+        var reader = FieldReader(object)
+        guard case .integer(let seq)? = reader.value("seq"), seq > 0 else {
             throw ValidationError(.missingField, field: "seq", "stored event has no seq")
         }
-        guard case .string(let recordedText)? = object["recorded"], let recorded = Timestamp(rfc3339: recordedText) else {
+        guard case .string(let recordedText)? = reader.value("recorded"), let recorded = Timestamp(rfc3339: recordedText) else {
             throw ValidationError(.missingField, field: "recorded", "stored event has no recorded time")
         }
         guard object["id"] != nil else {
             throw ValidationError(.missingField, field: "id", "stored event has no id")
         }
-        object["seq"] = nil
-        object["recorded"] = nil
-        let event = try EventDecoder(today: nil).decode(.object(object))
-        // What is left is the content with its id, as `contentDigest` hashes it. The stored bytes
-        // are canonical (append writes nothing else, and the chain covers them), so cutting the two
-        // members out of them gives what encoding the rest again would, without encoding it.
-        let contentDigest = digestingContent
-            ? digest(CanonicalMembers.removing(placedMembers, from: canonical) ?? CanonicalJSON.encode(.object(object)))
-            : nil
+        let event = try EventDecoder(today: nil).decode(&reader)
+        let contentDigest = digestingContent ? storedContentDigest(canonical, object) : nil
         return (StoredEvent(seq: UInt64(seq), recorded: recorded, event: event), contentDigest)
+    }
+
+    /// The digest of a stored event's content with its id, as `contentDigest` hashes it. The
+    /// stored bytes are canonical (append writes nothing else, and the chain covers them), so
+    /// hashing them with `seq` and `recorded` cut out gives what encoding the rest again would,
+    /// without encoding it or copying it.
+    private static func storedContentDigest(_ canonical: [UInt8], _ object: JSONObject) -> [UInt8] {
+        var hasher = SHA256()
+        if CanonicalMembers.visit(removing: placedMembers, from: canonical, { hasher.update(bufferPointer: $0) }) {
+            return Array(hasher.finalize())
+        }
+        var content = object
+        for member in placedMembers { content[member] = nil }
+        return digest(CanonicalJSON.encode(.object(content)))
     }
 
     /// The members the ledger places in a stored event that its content leaves out.

@@ -28,9 +28,14 @@ public struct EventDecoder: Sendable {
             throw ValidationError(.notAnObject, "an event must be a JSON object, not \(value.typeName)")
         }
         var reader = FieldReader(object)
+        return try decode(&reader)
+    }
+
+    /// Decodes the members `reader` has not read yet as an event, refusing any it leaves unknown.
+    func decode(_ reader: inout FieldReader) throws(ValidationError) -> LedgerEvent {
         let event = try decodeFields(&reader)
         try reader.rejectUnknown(assigned: Self.assignedFields)
-        if refusesControlCharacters { try ControlCharacterRule.check(object) }
+        if refusesControlCharacters { try ControlCharacterRule.check(reader.object) }
         return event
     }
 
