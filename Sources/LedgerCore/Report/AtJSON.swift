@@ -67,7 +67,7 @@ extension AtJSON {
         var writer = Writer(bytes: bytes)
         bytes = []
         writer.open()
-        writer.string("at", result.at.description)
+        writer.date("at", result.at)
         writer.string("known_at", result.knownAt)
         writer.key("totals")
         writer.open()
@@ -124,12 +124,12 @@ extension AtJSON {
         writer.string("bill", state.bill)
         writer.string("house", state.house?.rawValue)
         writer.string("replaced_by", state.replacedBy)
-        writer.string("delivered_on", state.deliveredOn?.description)
+        writer.date("delivered_on", state.deliveredOn)
         writer.integer("late_days", state.lateDays.map { Int64($0) })
         writer.string("response", state.response?.rawValue)
         writer.string("made_by", state.madeBy)
         writer.string("money", state.money?.rawValue)
-        writer.string("last_activity", state.lastActivity.description)
+        writer.date("last_activity", state.lastActivity)
         writer.close()
     }
 
@@ -188,6 +188,19 @@ extension AtJSON {
         mutating func string(_ name: StaticString, _ value: String?) {
             key(name)
             if let value { CanonicalJSON.appendString(value, to: &bytes) } else { appendNull() }
+            needsComma = true
+        }
+
+        /// A member whose value is a date in its ISO 8601 form, or null when there is none.
+        mutating func date(_ name: StaticString, _ value: CivilDate?) {
+            key(name)
+            if let value {
+                bytes.append(UInt8(ascii: "\""))
+                value.appendISO8601(to: &bytes)
+                bytes.append(UInt8(ascii: "\""))
+            } else {
+                appendNull()
+            }
             needsComma = true
         }
 

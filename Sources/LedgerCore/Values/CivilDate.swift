@@ -71,14 +71,19 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
 
     /// The ISO 8601 form, `2025-04-15`.
     public var description: String {
-        var text = ""
-        text.reserveCapacity(10)
-        FixedDigits.append(year, width: 4, to: &text)
-        text.append("-")
-        FixedDigits.append(month, width: 2, to: &text)
-        text.append("-")
-        FixedDigits.append(day, width: 2, to: &text)
-        return text
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(10)
+        appendISO8601(to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends the ISO 8601 form, `2025-04-15`, as its ten ASCII bytes.
+    public func appendISO8601(to bytes: inout [UInt8]) {
+        FixedDigits.appendASCII(year, width: 4, to: &bytes)
+        bytes.append(UInt8(ascii: "-"))
+        FixedDigits.appendASCII(month, width: 2, to: &bytes)
+        bytes.append(UInt8(ascii: "-"))
+        FixedDigits.appendASCII(day, width: 2, to: &bytes)
     }
 
     /// The form for people, `15 April 2025`.

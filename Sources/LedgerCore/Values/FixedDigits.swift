@@ -20,4 +20,14 @@ enum FixedDigits {
         }
         text.append(digits)
     }
+
+    /// Appends `value`, from 0 to 10^width − 1, as exactly `width` ASCII digits, left-padded with zeros.
+    static func appendASCII(_ value: Int, width: Int, to bytes: inout [UInt8]) {
+        var divisor = 1
+        for _ in 1..<width { divisor *= 10 }
+        while divisor > 0 {
+            bytes.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
+            divisor /= 10
+        }
+    }
 }
