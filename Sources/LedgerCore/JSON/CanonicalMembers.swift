@@ -33,27 +33,18 @@ enum CanonicalMembers {
         }
     }
 
-    /// The bytes of `bytes` with the top-level members whose keys are `removed` left out: what
-    /// encoding the object without them gives, as canonical order does not depend on them.
-    /// Nil when `bytes` is not a compact object.
-    static func removing(_ removed: [String], from bytes: [UInt8]) -> [UInt8]? {
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count)
-        return visit(removing: removed, from: bytes) { out.append(contentsOf: $0) } ? out : nil
-    }
-
-    /// Hands `piece` the bytes `removing` returns, in order and in pieces cut from `bytes`, so
-    /// that a digest of them needs no copy. False, and nothing handed, when `bytes` is not a
-    /// compact object.
+    /// Hands `piece` the bytes of `bytes` with the top-level members whose keys are `removed`
+    /// left out (what encoding the object without them gives, as canonical order does not depend
+    /// on them), in order and in pieces cut from `bytes`, so that a digest of them needs no copy.
+    /// False, and nothing handed, when `bytes` is not a compact object.
     static func visit(removing removed: [String], from bytes: [UInt8], _ piece: (UnsafeRawBufferPointer) -> Void) -> Bool {
         bytes.withUnsafeBufferPointer { buffer -> Bool in
             guard let members = members(of: buffer) else { return false }
             let raw = UnsafeRawBufferPointer(buffer)
-            var comma = UInt8(ascii: ",")
             var first = true
             piece(UnsafeRawBufferPointer(rebasing: raw[0..<1]))
             for member in members where !removed.contains(where: { isKey($0, member.key, in: buffer) }) {
-                if !first { withUnsafeBytes(of: &comma) { piece($0) } }
+                if !first { withUnsafeBytes(of: UInt8(ascii: ",")) { piece($0) } }
                 first = false
                 piece(UnsafeRawBufferPointer(rebasing: raw[member.range]))
             }
