@@ -100,6 +100,31 @@ public struct Transaction: ~Copyable {
         try LMDBError.check(mdb_drop(handle, database.handle, 0), "empty \(database.name)")
     }
 
+    /// Deletes the database `name`, entries and all, when there is one; returns whether there was.
+    @discardableResult
+    public func deleteDatabase(named name: String) throws(LMDBError) -> Bool {
+        var dbi: MDB_dbi = 0
+        let status = mdb_dbi_open(handle, name, 0, &dbi)
+        if status == MDB_NOTFOUND { return false }
+        try LMDBError.check(status, "open database \(name)")
+        try LMDBError.check(mdb_drop(handle, dbi, 1), "delete database \(name)")
+        return true
+    }
+
+    /// The names of the environment's named databases, in key order (they are the keys of LMDB's main database).
+    public func databaseNames() throws(LMDBError) -> [String] {
+        var dbi: MDB_dbi = 0
+        try LMDBError.check(mdb_dbi_open(handle, nil, 0, &dbi), "open the main database")
+        var cursor = try Cursor(transaction: handle, database: Database(handle: dbi, name: "main"))
+        var names: [String] = []
+        var entry = try cursor.first()
+        while let current = entry {
+            names.append(String(decoding: current.key, as: UTF8.self))
+            entry = try cursor.next()
+        }
+        return names
+    }
+
     /// Removes `key`; returns whether it was there.
     @discardableResult
     public func delete(_ database: Database, _ key: [UInt8]) throws(LMDBError) -> Bool {

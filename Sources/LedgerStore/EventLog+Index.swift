@@ -6,7 +6,7 @@ import LedgerCore
 extension EventLog {
     /// The databases derived from the events log: everything but `events` and `meta`.
     var derivedDatabases: [Database] {
-        [layout.ids, layout.lineEvents, layout.timeline, layout.lines, layout.departmentLines, layout.retractions, layout.lateFunding]
+        [layout.ids, layout.lineIndex, layout.lines, layout.departmentLines, layout.retractions, layout.lateFunding]
     }
 
     /// Writes the index entries of one stored event (all but its timeline), and its amount to
@@ -17,7 +17,7 @@ extension EventLog {
         return try index(stored, contentDigest: contentDigest, isLate: isLate, lineEvents: &lineEvents, txn)
     }
 
-    /// `index`, with the event's `line_events` entry (and a retracted event's) going to `lineEvents`.
+    /// `index`, with the event's line event entry (and a retracted event's) going to `lineEvents`.
     func index<LineEvents: LineEventEntries>(
         _ stored: StoredEvent, contentDigest: [UInt8], isLate: Bool, lineEvents: inout LineEvents, _ txn: borrowing Transaction
     ) throws -> Retraction? {
@@ -59,12 +59,12 @@ extension EventLog {
     }
 
     /// The latest effective date of any event of `line` (retracted or not), from the last key of
-    /// its `line_events` entries: a `funded` event dated before it is late (`LateFunding`).
+    /// its event entries, just before its timeline: a `funded` event dated before it is late (`LateFunding`).
     static func latestEffective(of line: String, _ txn: borrowing Transaction, _ layout: StoreLayout) throws -> CivilDate? {
-        let prefix = StoreKeys.linePrefix(line)
-        let entry = try txn.withCursor(layout.lineEvents) { cursor in try cursor.seek(atOrBefore: prefix + [0xFF, 0xFF, 0xFF, 0xFF, 0xFF]) }
+        let prefix = StoreKeys.lineEventsPrefix(line)
+        let entry = try txn.withCursor(layout.lineIndex) { cursor in try cursor.seek(before: StoreKeys.timelinePrefix(line)) }
         guard let entry, StoreKeys.hasPrefix(entry.key, prefix) else { return nil }
-        return StoreKeys.date(fromLineKey: entry.key, line: line)
+        return StoreKeys.date(fromLineEventKey: entry.key, line: line)
     }
 
     /// Brings the timelines of the lines `changes` touched up to date.
@@ -132,7 +132,7 @@ struct Lateness {
     }
 }
 
-/// Where `index` puts `line_events` entries: straight into the database as events are appended,
+/// Where `index` puts line event entries: straight into the database as events are appended,
 /// or (`LineRebuild`) held until a rebuild writes every line's entries in key order.
 protocol LineEventEntries {
     /// Adds the entry of a newly indexed event.
@@ -141,22 +141,22 @@ protocol LineEventEntries {
     mutating func retract(_ target: StoredEvent, at time: Timestamp, _ txn: borrowing Transaction) throws -> LineEventRecord
 }
 
-/// `line_events` itself: each entry written as its event is indexed.
+/// The event entries of `line_index` itself: each written as its event is indexed.
 struct StoredLineEvents: LineEventEntries {
     let layout: StoreLayout
 
     func add(_ record: LineEventRecord, of stored: StoredEvent, _ txn: borrowing Transaction) throws {
-        try txn.put(layout.lineEvents, StoreKeys.lineEvent(stored.event.line, stored.event.effective, stored.seq), record.bytes)
+        try txn.put(layout.lineIndex, StoreKeys.lineEvent(stored.event.line, stored.event.effective, stored.seq), record.bytes)
     }
 
     func retract(_ target: StoredEvent, at time: Timestamp, _ txn: borrowing Transaction) throws -> LineEventRecord {
         let key = StoreKeys.lineEvent(target.event.line, target.event.effective, target.seq)
-        guard let bytes = try txn.get(layout.lineEvents, key) else {
+        guard let bytes = try txn.get(layout.lineIndex, key) else {
             throw StoreError.corrupted("the line index has no entry for retracted event \(target.seq)")
         }
         var record = try LineEventRecord(bytes: bytes)
         record.retractedAt = time
-        try txn.put(layout.lineEvents, key, record.bytes)
+        try txn.put(layout.lineIndex, key, record.bytes)
         return record
     }
 }

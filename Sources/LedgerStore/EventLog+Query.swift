@@ -69,7 +69,7 @@ extension EventLog {
                     }
                 }
             } else {
-                try txn.withCursor(layout.timeline) { cursor in
+                try txn.withCursor(layout.lineIndex) { cursor in
                     try txn.withCursor(layout.lateFunding) { late in
                         for line in lines {
                             let state = try Self.timelineState(line, at: date, &cursor)
@@ -128,18 +128,18 @@ extension EventLog {
     private func foldedState(
         _ line: String, at date: CivilDate, knownAt: Timestamp, fromProjection: Bool, _ txn: borrowing Transaction
     ) throws -> LineState? {
-        let prefix = StoreKeys.linePrefix(line)
+        let prefix = StoreKeys.lineEventsPrefix(line)
         var counted: [(seq: UInt64, effective: CivilDate, record: LineEventRecord)] = []
         var fundingDifference = Pence.zero
         // The latest date of a counted event other than a correction: the line's last activity then.
         var lastActivity: CivilDate?
         var onlyFundingDiffers = fromProjection
-        try txn.withCursor(layout.lineEvents) { cursor in
+        try txn.withCursor(layout.lineIndex) { cursor in
             var entry = try cursor.seek(atOrAfter: prefix)
             while let current = entry, StoreKeys.hasPrefix(current.key, prefix) {
-                guard let effective = StoreKeys.date(fromLineKey: current.key, line: line), effective <= date else { break }
+                guard let effective = StoreKeys.date(fromLineEventKey: current.key, line: line), effective <= date else { break }
                 guard let seq = StoreKeys.seq(fromLineEventKey: current.key, line: line) else {
-                    throw StoreError.corrupted("a line_events key of \(line) is damaged")
+                    throw StoreError.corrupted("a line_index key of \(line) is damaged")
                 }
                 let record = try LineEventRecord(bytes: current.value)
                 let countsThen = record.counts(knownAt: knownAt)

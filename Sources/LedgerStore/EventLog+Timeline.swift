@@ -1,19 +1,21 @@
 import LMDB
 import LedgerCore
 
-/// The `timeline` projection: each line's state after every distinct effective date, kept equal
-/// to a fold of the line's counted events but those in `late_funding` (`LateFunding`), so that
-/// `at D` is one seek and the late sum through D.
+/// The timeline projection, in `line_index` after each line's events: the line's state after
+/// every distinct effective date, newest first, kept equal to a fold of the line's counted events
+/// but those in `late_funding` (`LateFunding`), so that `at D` is one seek and the late sum through D.
 extension EventLog {
     /// Folds `line` again from `from` on: its entries before `from` still hold, so the fold starts
     /// from the last of them and reads only the events dated from `from`.
     func refoldTimeline(_ line: String, from: CivilDate, _ txn: borrowing Transaction) throws {
         let history = try LineHistory.load(line, from: from, txn, layout)
         let base = try Self.timelineRecord(line, before: from, txn, layout).map { try LineStateCodec.decode($0.bytes, line: line) } ?? nil
-        let prefix = StoreKeys.linePrefix(line)
-        try txn.withCursor(layout.timeline) { cursor in
-            var entry = try cursor.seek(atOrAfter: StoreKeys.timeline(line, from))
-            while let current = entry, StoreKeys.hasPrefix(current.key, prefix) {
+        // Newest first: the entries dated from `from` on run from the start of the timeline to `from`'s key.
+        let prefix = StoreKeys.timelinePrefix(line)
+        let last = StoreKeys.timeline(line, from)
+        try txn.withCursor(layout.lineIndex) { cursor in
+            var entry = try cursor.seek(atOrAfter: prefix)
+            while let current = entry, StoreKeys.hasPrefix(current.key, prefix), !last.lexicographicallyPrecedes(current.key) {
                 try cursor.deleteCurrent()
                 entry = try cursor.seek(atOrAfter: current.key)
             }
@@ -26,7 +28,7 @@ extension EventLog {
     /// Writes timeline entries as they are.
     func writeTimeline(_ line: String, _ points: [(date: CivilDate, state: LineState?)], _ txn: borrowing Transaction) throws {
         for point in points {
-            try txn.put(layout.timeline, StoreKeys.timeline(line, point.date), LineStateCodec.encode(point.state))
+            try txn.put(layout.lineIndex, StoreKeys.timeline(line, point.date), LineStateCodec.encode(point.state))
         }
     }
 
@@ -51,7 +53,7 @@ extension EventLog {
                 forward += 1
             }
             state = fold.state
-            try txn.put(layout.timeline, StoreKeys.timeline(line, date), LineStateCodec.encode(state))
+            try txn.put(layout.lineIndex, StoreKeys.timeline(line, date), LineStateCodec.encode(state))
         }
         return true
     }
@@ -68,16 +70,15 @@ extension EventLog {
     static func timelineRecord(
         _ line: String, atOrBefore date: CivilDate?, _ txn: borrowing Transaction, _ layout: StoreLayout
     ) throws -> (date: CivilDate, bytes: [UInt8])? {
-        let prefix = StoreKeys.linePrefix(line)
-        let key = date.map { StoreKeys.timeline(line, $0) } ?? prefix + [0xFF, 0xFF, 0xFF, 0xFF, 0xFF]
-        let entry = try txn.withCursor(layout.timeline) { cursor in try cursor.seek(atOrBefore: key) }
-        return record(entry, line: line, prefix: prefix)
+        // Newest first: the first entry at or after the date's key is the last one dated on or before it.
+        let key = date.map { StoreKeys.timeline(line, $0) } ?? StoreKeys.timelinePrefix(line)
+        let entry = try txn.withCursor(layout.lineIndex) { cursor in try cursor.seek(atOrAfter: key) }
+        return record(entry, line: line)
     }
 
-    /// The state of `line` at the end of `date` through an open cursor on `timeline`: one seek.
+    /// The state of `line` at the end of `date` through an open cursor on `line_index`: one seek.
     static func timelineState(_ line: String, at date: CivilDate, _ cursor: inout Cursor) throws -> LineState? {
-        let prefix = StoreKeys.linePrefix(line)
-        guard let found = record(try cursor.seek(atOrBefore: StoreKeys.timeline(line, date)), line: line, prefix: prefix) else {
+        guard let found = record(try cursor.seek(atOrAfter: StoreKeys.timeline(line, date)), line: line) else {
             return nil
         }
         return try LineStateCodec.decode(found.bytes, line: line)
@@ -87,13 +88,15 @@ extension EventLog {
     static func timelineRecord(
         _ line: String, before date: CivilDate, _ txn: borrowing Transaction, _ layout: StoreLayout
     ) throws -> (date: CivilDate, bytes: [UInt8])? {
-        let entry = try txn.withCursor(layout.timeline) { cursor in try cursor.seek(before: StoreKeys.timeline(line, date)) }
-        return record(entry, line: line, prefix: StoreKeys.linePrefix(line))
+        // The day before `date` (day numbers start far above zero, so there is one).
+        let key = StoreKeys.timeline(line, dayNumber: StoreKeys.dayNumber(date) - 1)
+        let entry = try txn.withCursor(layout.lineIndex) { cursor in try cursor.seek(atOrAfter: key) }
+        return record(entry, line: line)
     }
 
-    private static func record(_ entry: Cursor.Entry?, line: String, prefix: [UInt8]) -> (date: CivilDate, bytes: [UInt8])? {
-        guard let entry, StoreKeys.hasPrefix(entry.key, prefix),
-              let date = StoreKeys.date(fromLineKey: entry.key, line: line)
+    private static func record(_ entry: Cursor.Entry?, line: String) -> (date: CivilDate, bytes: [UInt8])? {
+        guard let entry, StoreKeys.hasPrefix(entry.key, StoreKeys.timelinePrefix(line)),
+              let date = StoreKeys.date(fromTimelineKey: entry.key, line: line)
         else { return nil }
         return (date, entry.value)
     }

@@ -18,15 +18,17 @@ public final class EventLog: Sendable {
     }
 
     /// The store's format; a store of another format is refused rather than misread.
-    static let formatVersion: [UInt8] = Array("ledger-5".utf8)
+    static let formatVersion: [UInt8] = Array("ledger-6".utf8)
     /// The earlier formats, whose events are the same: opening one for writing derives the
     /// projections again and upgrades it. `ledger-1`: before `line_events` entries carried
     /// retractions and funded amounts; `ledger-2`: before the second release's fields (a line's
     /// kind in `lines`, and house, replacement, delivery, response, made by, money and last
     /// activity in each timeline state); `ledger-3`: before `late_funding`, when a backdated
     /// `funded` event rewrote every later timeline entry of its line; `ledger-4` (release 0.1.0):
-    /// before `ids` kept only an event's seq and 16 bytes of its content digest.
-    static let upgradableFormats: [[UInt8]] = ["ledger-1", "ledger-2", "ledger-3", "ledger-4"].map { Array($0.utf8) }
+    /// before `ids` kept only an event's seq and 16 bytes of its content digest; `ledger-5`:
+    /// before a line's events and timeline were kept side by side in `line_index`, when they were
+    /// the databases `line_events` and `timeline` (which the upgrade deletes).
+    static let upgradableFormats: [[UInt8]] = ["ledger-1", "ledger-2", "ledger-3", "ledger-4", "ledger-5"].map { Array($0.utf8) }
 
     let environment: Environment
     let layout: StoreLayout
@@ -76,7 +78,10 @@ public final class EventLog: Sendable {
         if let found, Self.upgradableFormats.contains(found) {
             guard writable else { throw Self.earlierFormat(found, path: path) }
             _ = try rebuildProjections()
-            try write { txn in try txn.put(layout.meta, Array("format".utf8), Self.formatVersion) }
+            try write { txn in
+                for name in StoreLayout.retiredNames { try txn.deleteDatabase(named: name) }
+                try txn.put(layout.meta, Array("format".utf8), Self.formatVersion)
+            }
         } else if let found {
             guard found == Self.formatVersion else {
                 throw StoreError(.unsupportedFormat, "\(path) holds a store of format \(String(decoding: found, as: UTF8.self))")

@@ -14,10 +14,10 @@ struct LineHistory {
     /// Reads every event of `line`, or only those dated from `from` on.
     static func load(_ line: String, from: CivilDate? = nil, _ txn: borrowing Transaction, _ layout: StoreLayout) throws -> LineHistory {
         var history = LineHistory()
-        let prefix = StoreKeys.linePrefix(line)
+        let prefix = StoreKeys.lineEventsPrefix(line)
         var seqs: [(seq: UInt64, isLate: Bool)] = []
-        try txn.withCursor(layout.lineEvents) { cursor in
-            var entry = try cursor.seek(atOrAfter: from.map { StoreKeys.timeline(line, $0) } ?? prefix)
+        try txn.withCursor(layout.lineIndex) { cursor in
+            var entry = try cursor.seek(atOrAfter: from.map { StoreKeys.lineEvents(line, from: $0) } ?? prefix)
             while let current = entry, StoreKeys.hasPrefix(current.key, prefix) {
                 if let seq = StoreKeys.seq(fromLineEventKey: current.key, line: line) {
                     seqs.append((seq, try LineEventRecord(bytes: current.value).isLate))

@@ -1,7 +1,7 @@
 import LMDB
 import LedgerCore
 
-/// Every line's events as its `line_events` entries and its timeline fold need them, gathered
+/// Every line's events as its `line_index` entries and its timeline fold need them, gathered
 /// while the log is read in seq order, then written line by line in key order.
 ///
 /// Written as the events arrive, a line-event entry would go to a page chosen by its line, and
@@ -83,7 +83,7 @@ struct LineRebuild: LineEventEntries, Sendable {
         return low < steps.count && steps[low].seq == seq ? steps[low] : nil
     }
 
-    /// The `line_events` record of a step.
+    /// The line event record of a step.
     private func record(of step: Step) -> LineEventRecord {
         var record = LineEventRecord(
             recorded: Timestamp(millisecondsSinceEpoch: step.recorded), retractedAt: retractedAt[step.seq],
@@ -111,13 +111,14 @@ struct LineRebuild: LineEventEntries, Sendable {
     /// Lines whose entries are made together on another thread.
     private static let batchSize = 64
 
-    /// Writes every line's `line_events` entries and its folded timeline; both databases must be
+    /// Writes every line's event entries and its folded timeline to `line_index`, which must be
     /// empty, as the entries go in with `MDB_APPEND`. Making the entries (sorting, folding,
     /// encoding) is pure, so it runs on other threads, a few batches of lines ahead of this (the
     /// transaction's) thread.
     func write(_ txn: borrowing Transaction, _ layout: StoreLayout) throws {
         let (order, starts) = stepsByLine()
-        // Key order: by the line's key prefix (`line 0x00`), then by date (and seq).
+        // Key order: by the line's key prefix (`line 0x00`), then its events by date (and seq),
+        // then its timeline newest first.
         let sorted = lines.indices.map { (prefix: StoreKeys.linePrefix(lines[$0]), line: $0) }
             .sorted { $0.prefix.lexicographicallyPrecedes($1.prefix) }
             .map(\.line)
@@ -139,19 +140,15 @@ struct LineRebuild: LineEventEntries, Sendable {
                 started += 1
             }
             let entries = jobs.removeFirst().wait()
-            for entry in entries.lineEvents {
-                try txn.put(layout.lineEvents, entry.key, entry.value, append: true)
-            }
-            for entry in entries.timeline {
-                try txn.put(layout.timeline, entry.key, entry.value, append: true)
+            for entry in entries.keyed {
+                try txn.put(layout.lineIndex, entry.key, entry.value, append: true)
             }
         }
     }
 
-    /// Encoded entries, in key order.
+    /// Encoded `line_index` entries, in key order.
     struct Entries: Sendable {
-        var lineEvents: [(key: [UInt8], value: [UInt8])] = []
-        var timeline: [(key: [UInt8], value: [UInt8])] = []
+        var keyed: [(key: [UInt8], value: [UInt8])] = []
     }
 
     /// Appends the entries of the line at `index` in `lines`, whose steps are at `indices`, in key order.
@@ -164,7 +161,7 @@ struct LineRebuild: LineEventEntries, Sendable {
         var events: [StoredEvent] = []
         for step in ordered {
             let date = CivilDate(daysSinceEpoch: Int(step.day))
-            entries.lineEvents.append((StoreKeys.lineEvent(line, date, step.seq), record(of: step).bytes))
+            entries.keyed.append((StoreKeys.lineEvent(line, date, step.seq), record(of: step).bytes))
             // Late amounts stay in `late_funding`, and retracted events do not count.
             guard !step.isLate, retractedAt[step.seq] == nil else { continue }
             let body = step.body < 0 ? EventBody.funded(Pence(step.amount)) : bodies[Int(step.body)]
@@ -172,8 +169,9 @@ struct LineRebuild: LineEventEntries, Sendable {
             let event = LedgerEvent(id: "", line: line, effective: date, source: noSource, body: body)
             events.append(StoredEvent(seq: step.seq, recorded: noTime, event: event))
         }
-        for point in LineFold.timeline(of: events) {
-            entries.timeline.append((StoreKeys.timeline(line, point.date), LineStateCodec.encode(point.state)))
+        // After the line's events, newest first.
+        for point in LineFold.timeline(of: events).reversed() {
+            entries.keyed.append((StoreKeys.timeline(line, point.date), LineStateCodec.encode(point.state)))
         }
     }
 }

@@ -23,11 +23,37 @@ enum StoreKeys {
     /// The date of a day number.
     static func date(dayNumber: UInt32) -> CivilDate? { CivilDate(daysSinceEpoch: Int(dayNumber) - dayOffset) }
 
-    /// `line 0x00 day`: a line's state from a date on.
-    static func timeline(_ line: String, _ date: CivilDate) -> [UInt8] {
+    /// `line 0x00 0x00`: the prefix of a line's events in `line_index`.
+    static func lineEventsPrefix(_ line: String) -> [UInt8] {
         var key = linePrefix(line)
-        BigEndian.append(dayNumber(date), to: &key)
+        key.append(0)
         return key
+    }
+
+    /// `line 0x00 0x01`: the prefix of a line's timeline in `line_index`, right after its events.
+    static func timelinePrefix(_ line: String) -> [UInt8] {
+        var key = linePrefix(line)
+        key.append(1)
+        return key
+    }
+
+    /// `line 0x00 0x01 ~day`: a line's state from a date on. The day is complemented, so a line's
+    /// timeline runs newest first and its newest entry sits beside its newest events.
+    static func timeline(_ line: String, _ date: CivilDate) -> [UInt8] {
+        timeline(line, dayNumber: dayNumber(date))
+    }
+
+    /// `line 0x00 0x01 ~day` of a day number.
+    static func timeline(_ line: String, dayNumber: UInt32) -> [UInt8] {
+        var key = timelinePrefix(line)
+        BigEndian.append(~dayNumber, to: &key)
+        return key
+    }
+
+    /// The date of a timeline key.
+    static func date(fromTimelineKey key: [UInt8], line: String) -> CivilDate? {
+        guard let days = BigEndian.uint32(key, at: line.utf8.count + 2) else { return nil }
+        return date(dayNumber: ~days)
     }
 
     /// `line 0x00 level bucket`: one of a line's late funding sums (`LateFunding`).
@@ -38,23 +64,29 @@ enum StoreKeys {
         return key
     }
 
-    /// `line 0x00 day seq`: one event of a line in fold order.
+    /// `line 0x00 0x00 day seq`: one event of a line in fold order.
     static func lineEvent(_ line: String, _ date: CivilDate, _ seq: UInt64) -> [UInt8] {
-        var key = timeline(line, date)
+        var key = lineEvents(line, from: date)
         BigEndian.append(seq, to: &key)
         return key
     }
 
-    /// The date of a timeline or line-event key.
-    static func date(fromLineKey key: [UInt8], line: String) -> CivilDate? {
-        let offset = line.utf8.count + 1
-        guard let days = BigEndian.uint32(key, at: offset) else { return nil }
-        return CivilDate(daysSinceEpoch: Int(days) - dayOffset)
+    /// `line 0x00 0x00 day`: where a line's events dated from `date` on start.
+    static func lineEvents(_ line: String, from date: CivilDate) -> [UInt8] {
+        var key = lineEventsPrefix(line)
+        BigEndian.append(dayNumber(date), to: &key)
+        return key
+    }
+
+    /// The date of a line-event key.
+    static func date(fromLineEventKey key: [UInt8], line: String) -> CivilDate? {
+        guard let days = BigEndian.uint32(key, at: line.utf8.count + 2) else { return nil }
+        return date(dayNumber: days)
     }
 
     /// The seq of a line-event key.
     static func seq(fromLineEventKey key: [UInt8], line: String) -> UInt64? {
-        BigEndian.uint64(key, at: line.utf8.count + 5)
+        BigEndian.uint64(key, at: line.utf8.count + 6)
     }
 
     /// `department 0x00 line`.

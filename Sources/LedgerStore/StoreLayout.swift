@@ -4,13 +4,14 @@ import LMDB
 struct StoreLayout: Sendable {
     /// `seq` → 32-byte chain hash, then the event's canonical bytes.
     let events: Database
-    /// `id` → `seq`, content digest, type, line: finds re-sends and retraction targets.
+    /// `id` → `seq` and 16 bytes of the content digest: finds re-sends and retraction targets.
     let ids: Database
-    /// `line 0x00 day seq` → a `LineEventRecord`: one line's events in fold order, with when each was
-    /// recorded and retracted and what a `funded` one adds.
-    let lineEvents: Database
-    /// `line 0x00 day` → the line's state at the end of that day (empty when absent).
-    let timeline: Database
+    /// Each line's index, its keys starting `line 0x00`: `line 0x00 0x00 day seq` → a
+    /// `LineEventRecord` (the line's events in fold order, with when each was recorded and
+    /// retracted and what a `funded` one adds), then `line 0x00 0x01 ~day` → the line's state at
+    /// the end of that day (newest first). A line's newest events and newest state share a page,
+    /// so an append to a line rewrites one page of it rather than one in each of two trees.
+    let lineIndex: Database
     /// `line` → department and announcement date of each announced, unretracted line.
     let lines: Database
     /// `department 0x00 line`: every line ever announced in a department.
@@ -23,17 +24,20 @@ struct StoreLayout: Sendable {
     /// events of their line, per day bucket (`LateFunding`).
     let lateFunding: Database
 
-    static let names = ["events", "ids", "line_events", "timeline", "lines", "department_lines", "retractions", "meta", "late_funding"]
+    static let names = ["events", "ids", "line_index", "lines", "department_lines", "retractions", "meta", "late_funding"]
+
+    /// Databases of earlier formats that this one no longer has: `line_events` and `timeline`,
+    /// whose entries `line_index` now holds (formats `ledger-1` to `ledger-5`).
+    static let retiredNames = ["line_events", "timeline"]
 
     init(_ databases: [Database]) {
         events = databases[0]
         ids = databases[1]
-        lineEvents = databases[2]
-        timeline = databases[3]
-        lines = databases[4]
-        departmentLines = databases[5]
-        retractions = databases[6]
-        meta = databases[7]
-        lateFunding = databases[8]
+        lineIndex = databases[2]
+        lines = databases[3]
+        departmentLines = databases[4]
+        retractions = databases[5]
+        meta = databases[6]
+        lateFunding = databases[7]
     }
 }

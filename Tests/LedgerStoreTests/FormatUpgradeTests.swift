@@ -50,7 +50,24 @@ import Testing
         #expect(expected.count == events)
         #expect(try exportLines(log) == expected)
         #expect(try log.verify() == .intact(count: events, head: try log.head().hash))
+        // `line_index` holds what `line_events` and `timeline` held, and they are gone.
+        #expect(try databaseNames(directory) == ["department_lines", "events", "ids", "late_funding", "line_index", "lines", "meta", "retractions"])
         return log
+    }
+
+    /// The named databases in the environment in `directory`, as `mdb_stat -a` lists them.
+    static func databaseNames(_ directory: TemporaryDirectory) throws -> [String] {
+        let stat = Process()
+        let output = Pipe()
+        stat.executableURL = URL(fileURLWithPath: "/usr/bin/mdb_stat")
+        stat.arguments = ["-a", directory.path]
+        stat.standardOutput = output
+        try stat.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        stat.waitUntilExit()
+        return text.split(separator: "\n").compactMap { line in
+            line.hasPrefix("Status of ") && line != "Status of Main DB" ? String(line.dropFirst("Status of ".count)) : nil
+        }
     }
 
     @Test(.needsMDBLoad)
@@ -160,6 +177,31 @@ import Testing
         #expect(try log.at(endOfJuly).line(line)?.state.funded == funded - Pence(2_500_000))
         #expect(try Self.exportLines(log).count == 232)
         #expect(try log.verify() == .intact(count: 232, head: try log.head().hash))
+    }
+
+    /// A store of format `ledger-5`, the last with `line_events` and `timeline` apart (release
+    /// 0.1.0's store upgraded by that format's `ledger rebuild --db`, then a backdated amendment
+    /// and a late funding appended by its `ledger append --db`, and dumped with `mdb_dump -a`), is
+    /// upgraded: every event byte for byte, the same answers as that format gave, each line's
+    /// events and timeline side by side in `line_index`, and a rebuild deriving what the upgrade did.
+    @Test(.needsMDBLoad)
+    func aStoreOfFormat5IsUpgradedWithTheSameAnswers() throws {
+        let (directory, log) = try Self.upgradedWithTheSameAnswers("ledger-5", events: 233)
+        let line = "national-grooming-gangs-inquiry"
+        let dates = try ["2025-07-09", "2025-07-20", "2025-07-31", "2025-12-31"].map { try #require(CivilDate(iso: $0)) }
+        // The amendment dated before later events of its line, and the late funding, still count from their dates.
+        let before = try #require(try log.at(dates[0]).line(line)?.state)
+        let after = try #require(try log.at(dates[2]).line(line)?.state)
+        #expect(after.pledged == Pence(6_000_000_000) && before.pledged != after.pledged)
+        #expect(after.funded == before.funded + Pence(300_000))
+        // A backdated amendment appended after the upgrade folds the line again in the new layout.
+        let amendment = #"{"id":"after-upgrade-amendment","type":"amended","line":"\#(line)","effective":"2025-07-25","amount_pence":5500000000,"source":{"title":"A later record of another re-scoping"}}"#
+        _ = try log.append([try JSONParser.parse(Array(amendment.utf8))], now: Timestamp(millisecondsSinceEpoch: 1_790_000_000_000))
+        #expect(try log.at(dates[2]).line(line)?.state.pledged == Pence(5_500_000_000))
+        let answers = try dates.map { try log.at($0) }
+        _ = try log.rebuildProjections()
+        #expect(try dates.map { try log.at($0) } == answers)
+        #expect(try Self.databaseNames(directory).contains("line_index"))
     }
 }
 

@@ -60,27 +60,43 @@ import Testing
         #expect(try RebuildTests.answers(fixture, knownAt: Self.cutoffs(recorded)) == answers)
     }
 
-    /// Rewrites the store as the earlier format wrote it: `line_events` values of the recorded
-    /// time and the type's name alone, and format `ledger-1`.
+    /// Rewrites the store as the earliest format wrote it: each line's events in a database of
+    /// their own, `line_events` (keyed `line 0x00 day seq`, valued with the recorded time and the
+    /// type's name alone), its timeline in another, `timeline` (keyed `line 0x00 day`), no
+    /// `line_index`, and format `ledger-1`.
     static func downgrade(_ fixture: StoreFixture) throws {
         let path = fixture.directory.path
         fixture.log = try EventLog(path: try TemporaryDirectory().path)
         let environment = try Environment(path: path)
-        let databases = try environment.openDatabases(["line_events", "meta"])
+        let databases = try environment.openDatabases(["line_index", "line_events", "timeline", "meta"])
         try environment.write { txn in
-            var rewritten: [([UInt8], [UInt8])] = []
+            var events: [([UInt8], [UInt8])] = []
+            var timeline: [([UInt8], [UInt8])] = []
             try txn.withCursor(databases[0]) { cursor in
                 var entry = try cursor.first()
                 while let current = entry {
-                    let record = try LineEventRecord(bytes: current.value)
-                    let old = BigEndian.bytes(UInt64(bitPattern: record.recorded.millisecondsSinceEpoch)) + Array(record.type.rawValue.utf8)
-                    rewritten.append((current.key, old))
+                    let key = current.key
+                    let separator = try #require(key.firstIndex(of: 0))
+                    let line = Array(key[...separator])
+                    let rest = Array(key[(separator + 2)...])
+                    if key[separator + 1] == 0 {
+                        let record = try LineEventRecord(bytes: current.value)
+                        let old = BigEndian.bytes(UInt64(bitPattern: record.recorded.millisecondsSinceEpoch)) + Array(record.type.rawValue.utf8)
+                        events.append((line + rest, old))
+                    } else {
+                        // Newest first, the day complemented: the earlier format kept the day as it is.
+                        let day = ~(try #require(BigEndian.uint32(rest)))
+                        timeline.append((line + BigEndian.bytes(day), current.value))
+                    }
                     entry = try cursor.next()
                 }
             }
-            #expect(rewritten.count == 35)
-            for (key, value) in rewritten { try txn.put(databases[0], key, value) }
-            try txn.put(databases[1], Array("format".utf8), Array("ledger-1".utf8))
+            #expect(events.count == 35)
+            #expect(timeline.count > 10)
+            for (key, value) in events { try txn.put(databases[1], key, value) }
+            for (key, value) in timeline { try txn.put(databases[2], key, value) }
+            try txn.deleteDatabase(named: "line_index")
+            try txn.put(databases[3], Array("format".utf8), Array("ledger-1".utf8))
         }
     }
 }

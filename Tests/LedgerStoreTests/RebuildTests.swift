@@ -6,8 +6,11 @@ import Testing
 
 /// Rebuilding the projections from the events log gives back exactly what appends wrote.
 @Suite struct RebuildTests {
-    static let databases = ["events", "ids", "line_events", "timeline", "lines", "department_lines", "retractions", "meta", "late_funding"]
-    static let derived = ["ids", "line_events", "timeline", "lines", "department_lines", "retractions", "late_funding"]
+    static let databases = ["events", "ids", "line_index", "lines", "department_lines", "retractions", "meta", "late_funding"]
+    static let derived = ["ids", "line_index", "lines", "department_lines", "retractions", "late_funding"]
+    /// The two parts of `line_index` that `contents` also gives apart: each line's events
+    /// (`line 0x00 0x00 …`) and its timeline (`line 0x00 0x01 …`).
+    static let lineIndexParts = ["line events", "timeline"]
 
     /// Every key/value pair of every database, read with the store closed; `wiping` empties those named first.
     static func contents(of fixture: StoreFixture, wiping: [String] = []) throws -> [String: [[UInt8]]] {
@@ -19,6 +22,8 @@ import Testing
             let environment = try Environment(path: path)
             let opened = try environment.openDatabases(databases)
             try environment.write { txn in
+                // Which databases the environment holds, as the key of one more entry.
+                result["names"] = try txn.databaseNames().map { Array($0.utf8) }
                 for (name, database) in zip(databases, opened) {
                     var pairs: [[UInt8]] = []
                     try txn.withCursor(database) { cursor in
@@ -35,7 +40,18 @@ import Testing
             }
         }
         try fixture.reopen()
+        result["line events"] = lineIndexPart(result["line_index"] ?? [], kind: 0)
+        result["timeline"] = lineIndexPart(result["line_index"] ?? [], kind: 1)
         return result
+    }
+
+    /// The key/value pairs of `line_index` whose key has `kind` after the line's slug and its 0x00.
+    static func lineIndexPart(_ pairs: [[UInt8]], kind: UInt8) -> [[UInt8]] {
+        stride(from: 0, to: pairs.count, by: 2).flatMap { index -> [[UInt8]] in
+            let key = pairs[index]
+            guard let separator = key.firstIndex(of: 0), separator + 1 < key.count, key[separator + 1] == kind else { return [] }
+            return [key, pairs[index + 1]]
+        }
     }
 
     /// Appends in several batches, a day apart, events of every kind the projections treat specially.
