@@ -103,7 +103,7 @@ struct BatchFacts: LedgerFacts {
         let retractedEvent = retraction?.event
         events[event.id] = .some(KnownEvent(line: event.line, type: event.type, contentDigest: IDRecord.stored(contentDigest), isRetracted: false))
         histories[event.line]?.events.append(stored)
-        // Retracting a late amount only takes it out of `late_funding`: no timeline entry held it.
+        // Retracting a late amount only takes it out of the late funding sums: no timeline entry held it.
         let refold = retraction.flatMap { $0.wasLate ? nil : ($0.event.event.line, $0.event.event.effective) }
         changes.note(stored, isLate: isLate, retracting: refold)
         if case .announced(let announcement) = event.body {

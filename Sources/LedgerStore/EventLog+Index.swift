@@ -6,11 +6,11 @@ import LedgerCore
 extension EventLog {
     /// The databases derived from the events log: everything but `events` and `meta`.
     var derivedDatabases: [Database] {
-        [layout.ids, layout.lineIndex, layout.lines, layout.departmentLines, layout.retractions, layout.lateFunding]
+        [layout.ids, layout.lineIndex, layout.lines, layout.departmentLines, layout.retractions]
     }
 
     /// Writes the index entries of one stored event (all but its timeline), and its amount to
-    /// `late_funding` when it is a late `funded` event; returns the event it retracts, if it is a
+    /// the late funding sums when it is a late `funded` event; returns the event it retracts, if it is a
     /// correction.
     func index(_ stored: StoredEvent, contentDigest: [UInt8], isLate: Bool, _ txn: borrowing Transaction) throws -> Retraction? {
         var lineEvents = StoredLineEvents(layout: layout)
@@ -27,7 +27,7 @@ extension EventLog {
         let record = LineEventRecord(stored, isLate: isLate)
         try lineEvents.add(record, of: stored, txn)
         if isLate, let amount = record.fundedAmount {
-            try LateFunding.add(amount, on: event.effective, line: event.line, txn, layout)
+            try lineEvents.addLate(amount, count: 1, on: event.effective, line: event.line, txn)
         }
         switch event.body {
         case .announced(let announcement):
@@ -47,7 +47,7 @@ extension EventLog {
             let retracted = try Self.storedEvent(seq: target.seq, txn, layout).event
             let record = try lineEvents.retract(retracted, at: stored.recorded, txn)
             if record.isLate, let amount = record.fundedAmount {
-                try LateFunding.add(Pence(0 &- amount.value), count: -1, on: retracted.event.effective, line: retracted.event.line, txn, layout)
+                try lineEvents.addLate(Pence(0 &- amount.value), count: -1, on: retracted.event.effective, line: retracted.event.line, txn)
             }
             if retracted.event.type == .announced {
                 try txn.delete(layout.lines, Array(retracted.event.line.utf8))
@@ -112,7 +112,7 @@ struct TimelineChanges {
 }
 
 /// What a correction retracts: the event, and whether it was a late `funded` one (whose amount
-/// came out of `late_funding`, so no timeline entry changes).
+/// came out of the late funding sums, so no timeline entry changes).
 struct Retraction {
     var event: StoredEvent
     var wasLate: Bool
@@ -132,16 +132,18 @@ struct Lateness {
     }
 }
 
-/// Where `index` puts line event entries: straight into the database as events are appended,
-/// or (`LineRebuild`) held until a rebuild writes every line's entries in key order.
+/// Where `index` puts a line's event entries and late funding sums: straight into `line_index` as
+/// events are appended, or (`LineRebuild`) held until a rebuild writes every line's entries in key order.
 protocol LineEventEntries {
     /// Adds the entry of a newly indexed event.
     mutating func add(_ record: LineEventRecord, of stored: StoredEvent, _ txn: borrowing Transaction) throws
     /// Marks the entry of `target` retracted by a correction recorded at `time`; returns the entry so marked.
     mutating func retract(_ target: StoredEvent, at time: Timestamp, _ txn: borrowing Transaction) throws -> LineEventRecord
+    /// Adds a late `funded` amount dated `date` to `line`'s late funding sums, or (`count` -1) takes one out.
+    mutating func addLate(_ amount: Pence, count: Int64, on date: CivilDate, line: String, _ txn: borrowing Transaction) throws
 }
 
-/// The event entries of `line_index` itself: each written as its event is indexed.
+/// The event entries and late funding sums of `line_index` itself: each written as its event is indexed.
 struct StoredLineEvents: LineEventEntries {
     let layout: StoreLayout
 
@@ -158,5 +160,9 @@ struct StoredLineEvents: LineEventEntries {
         record.retractedAt = time
         try txn.put(layout.lineIndex, key, record.bytes)
         return record
+    }
+
+    func addLate(_ amount: Pence, count: Int64, on date: CivilDate, line: String, _ txn: borrowing Transaction) throws {
+        try LateFunding.add(amount, count: count, on: date, line: line, txn, layout)
     }
 }

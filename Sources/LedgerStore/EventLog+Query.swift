@@ -70,7 +70,7 @@ extension EventLog {
                 }
             } else {
                 try txn.withCursor(layout.lineIndex) { cursor in
-                    try txn.withCursor(layout.lateFunding) { late in
+                    try txn.withCursor(layout.lineIndex) { late in
                         for line in lines {
                             let state = try Self.timelineState(line, at: date, &cursor)
                             if let state = try LateFunding.including(state, through: date, &late) { states.append(state) }
@@ -159,7 +159,7 @@ extension EventLog {
         }
         if onlyFundingDiffers {
             let entry = try timelineEntry(line, atOrBefore: date, txn)?.state
-            let projected = try txn.withCursor(layout.lateFunding) { late in try LateFunding.including(entry, through: date, &late) }
+            let projected = try txn.withCursor(layout.lineIndex) { late in try LateFunding.including(entry, through: date, &late) }
             guard var state = projected else { return nil }
             state.funded = state.funded + fundingDifference
             if let lastActivity { state.lastActivity = lastActivity }

@@ -3,7 +3,7 @@ import LedgerCore
 
 /// The timeline projection, in `line_index` after each line's events: the line's state after
 /// every distinct effective date, newest first, kept equal to a fold of the line's counted events
-/// but those in `late_funding` (`LateFunding`), so that `at D` is one seek and the late sum through D.
+/// but those in the late funding sums (`LateFunding`), so that `at D` is one seek and the late sum through D.
 extension EventLog {
     /// Folds `line` again from `from` on: its entries before `from` still hold, so the fold starts
     /// from the last of them and reads only the events dated from `from`.
@@ -20,7 +20,7 @@ extension EventLog {
                 entry = try cursor.seek(atOrAfter: current.key)
             }
         }
-        // Late amounts stay in `late_funding`: the entries leave them out.
+        // Late amounts stay in the late funding sums: the entries leave them out.
         let excluded = history.retracted.union(history.late)
         try writeTimeline(line, LineFold.timeline(of: history.events, excluding: excluded, startingFrom: base), txn)
     }
@@ -35,7 +35,7 @@ extension EventLog {
     /// Applies new events to a line's timeline without reading its history: events dated on or
     /// after its last entry extend it. Returns false, having written nothing, when one is dated
     /// before it and the line needs a fold. (`events` holds no late `funded` event: those are in
-    /// `late_funding`, and a `funded` event that is not late is dated on or after every event
+    /// the late funding sums, and a `funded` event that is not late is dated on or after every event
     /// appended before it.)
     func extendTimeline(_ line: String, with events: [StoredEvent], _ txn: borrowing Transaction) throws -> Bool {
         let sorted = LineFold.sorted(events)

@@ -18,7 +18,7 @@ public final class EventLog: Sendable {
     }
 
     /// The store's format; a store of another format is refused rather than misread.
-    static let formatVersion: [UInt8] = Array("ledger-6".utf8)
+    static let formatVersion: [UInt8] = Array("ledger-7".utf8)
     /// The earlier formats, whose events are the same: opening one for writing derives the
     /// projections again and upgrades it. `ledger-1`: before `line_events` entries carried
     /// retractions and funded amounts; `ledger-2`: before the second release's fields (a line's
@@ -27,8 +27,10 @@ public final class EventLog: Sendable {
     /// `funded` event rewrote every later timeline entry of its line; `ledger-4` (release 0.1.0):
     /// before `ids` kept only an event's seq and 16 bytes of its content digest; `ledger-5`:
     /// before a line's events and timeline were kept side by side in `line_index`, when they were
-    /// the databases `line_events` and `timeline` (which the upgrade deletes).
-    static let upgradableFormats: [[UInt8]] = ["ledger-1", "ledger-2", "ledger-3", "ledger-4", "ledger-5"].map { Array($0.utf8) }
+    /// the databases `line_events` and `timeline` (which the upgrade deletes); `ledger-6`: before
+    /// a line's late funding sums joined them there, when they were the database `late_funding`
+    /// (which the upgrade deletes).
+    static let upgradableFormats: [[UInt8]] = ["ledger-1", "ledger-2", "ledger-3", "ledger-4", "ledger-5", "ledger-6"].map { Array($0.utf8) }
 
     let environment: Environment
     let layout: StoreLayout

@@ -1,7 +1,7 @@
 import LMDB
 import LedgerCore
 
-/// The `late_funding` projection: each `funded` amount dated before an event appended earlier to
+/// The late funding projection, in `line_index` before each line's events: each `funded` amount dated before an event appended earlier to
 /// its line (a late one), kept as running sums over day buckets of four sizes, so that a late
 /// amount costs four record writes however long its line and however far back it is dated, and
 /// the sum up to any day is read from at most four short runs of records.
@@ -17,7 +17,7 @@ import LedgerCore
 /// before d's inside that, and the days up to d inside d's 64-day block: at most 63 records of
 /// each level, and only as many as the line has late amounts in those spans.
 ///
-/// Key: `line 0x00 level day>>(6·level)` (the day as in `StoreKeys`, 4 bytes big-endian); value:
+/// Key: `line 0x00 0x00 level day>>(6·level)` (the day as in `StoreKeys`, 4 bytes big-endian); value:
 /// the bucket's sum in pence and how many amounts it holds, 8 bytes big-endian each. A bucket
 /// holding none is deleted, so the latest late day through D is one seek.
 enum LateFunding {
@@ -31,13 +31,32 @@ enum LateFunding {
         let day = StoreKeys.dayNumber(date)
         for level in 0..<levels {
             let key = StoreKeys.lateFunding(line, level: level, bucket: day >> (bitsPerLevel * level))
-            let bucket = try txn.get(layout.lateFunding, key).map(Bucket.init) ?? Bucket(sum: 0, count: 0)
+            let bucket = try txn.get(layout.lineIndex, key).map(Bucket.init) ?? Bucket(sum: 0, count: 0)
             let updated = Bucket(sum: bucket.sum &+ amount.value, count: bucket.count + count)
             if updated.count <= 0 {
-                _ = try txn.delete(layout.lateFunding, key)
+                _ = try txn.delete(layout.lineIndex, key)
             } else {
-                try txn.put(layout.lateFunding, key, updated.bytes)
+                try txn.put(layout.lineIndex, key, updated.bytes)
             }
+        }
+    }
+
+    /// The records of `line`'s late amounts, in key order, as `add` would have left them after
+    /// adding each (a rebuild writes them at once): every bucket holding at least one amount.
+    static func records(of amounts: [(date: CivilDate, amount: Pence)], line: String) -> [(key: [UInt8], value: [UInt8])] {
+        var buckets: [UInt64: Bucket] = [:]
+        for (date, amount) in amounts {
+            let day = StoreKeys.dayNumber(date)
+            for level in 0..<levels {
+                // Level, then bucket: the order of their keys.
+                let position = UInt64(level) << 32 | UInt64(day >> (bitsPerLevel * level))
+                let bucket = buckets[position] ?? Bucket(sum: 0, count: 0)
+                buckets[position] = Bucket(sum: bucket.sum &+ amount.value, count: bucket.count + 1)
+            }
+        }
+        return buckets.keys.sorted().map { position in
+            let key = StoreKeys.lateFunding(line, level: Int(position >> 32), bucket: UInt32(truncatingIfNeeded: position))
+            return (key, buckets[position, default: Bucket(sum: 0, count: 0)].bytes)
         }
     }
 
@@ -51,7 +70,7 @@ enum LateFunding {
     static func through(
         _ date: CivilDate, line: String, _ cursor: inout Cursor
     ) throws -> (amount: Pence, latest: CivilDate?) {
-        let prefix = StoreKeys.linePrefix(line)
+        let prefix = StoreKeys.lateFundingPrefix(line)
         let day = StoreKeys.dayNumber(date)
         var sum: Int64 = 0
         var latest: UInt32?
@@ -92,7 +111,7 @@ enum LateFunding {
         return (Pence(sum), latest.flatMap(StoreKeys.date(dayNumber:)))
     }
 
-    /// The bucket number of `key` when it is one of level `level` of the line with key prefix `line`.
+    /// The bucket number of `key` when it is one of level `level` of the line whose late funding keys start `line`.
     private static func bucket(of key: UnsafeRawBufferPointer, line: [UInt8], level: Int) -> UInt32? {
         guard key.count == line.count + 5, key.starts(with: line), key[line.count] == UInt8(level) else { return nil }
         return BigEndian.uint32(key, at: line.count + 1)

@@ -5,7 +5,7 @@ import LedgerCore
 /// the event itself, whether it counts as known at a cut-off and, for `funded`, what it adds.
 ///
 /// Layout (store format `ledger-5`): a flag byte (1: retracted, 2: a late `funded` event, counted
-/// in `late_funding` rather than the timeline), the event type's code (one byte,
+/// in the late funding sums rather than the timeline), the event type's code (one byte,
 /// `LineEventRecord.code(of:)`), the recorded time in ms, then the retracting correction's
 /// recorded time only when retracted, and the amount only for `funded`; each number a zigzag
 /// varint (`ByteWriter`). An event costs 9 to 15 bytes here instead of 33.
@@ -17,7 +17,7 @@ struct LineEventRecord: Equatable {
     var fundedAmount: Pence?
     var type: EventType
     /// A `funded` event dated before an event appended earlier to its line: its amount is in
-    /// `late_funding`, and the timeline leaves it out (`LateFunding`).
+    /// the late funding sums, and the timeline leaves it out (`LateFunding`).
     var isLate = false
 
     /// The one-byte code of each event type: a code once given is never reused or changed; a

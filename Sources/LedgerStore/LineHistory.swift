@@ -8,7 +8,7 @@ struct LineHistory {
     var retractedAt: [String: Timestamp] = [:]
 
     var retracted: Set<String> { Set(retractedAt.keys) }
-    /// Ids of late `funded` events, whose amounts are in `late_funding` (`LateFunding`).
+    /// Ids of late `funded` events, whose amounts are in the late funding sums (`LateFunding`).
     var late: Set<String> = []
 
     /// Reads every event of `line`, or only those dated from `from` on.

@@ -23,7 +23,7 @@ struct LineRebuild: LineEventEntries, Sendable {
         /// Its line, as an index into `lines`.
         var line: Int32
         var type: EventType
-        /// A late `funded` event: its amount is in `late_funding`, and the timeline leaves it out.
+        /// A late `funded` event: its amount is in the late funding sums, and the timeline leaves it out.
         var isLate: Bool
     }
 
@@ -72,6 +72,11 @@ struct LineRebuild: LineEventEntries, Sendable {
         return record(of: step)
     }
 
+    /// Nothing to note: a rebuild writes each line's late funding sums at the end, from its late
+    /// `funded` events that no correction retracts (`LateFunding.records`), which is what adding
+    /// each and taking out each retracted one leaves.
+    func addLate(_ amount: Pence, count: Int64, on date: CivilDate, line: String, _ txn: borrowing Transaction) {}
+
     /// The step of `seq`: `steps` are in seq order.
     private func step(seq: UInt64) -> Step? {
         var low = 0
@@ -111,14 +116,14 @@ struct LineRebuild: LineEventEntries, Sendable {
     /// Lines whose entries are made together on another thread.
     private static let batchSize = 64
 
-    /// Writes every line's event entries and its folded timeline to `line_index`, which must be
+    /// Writes every line's late funding sums, event entries and folded timeline to `line_index`, which must be
     /// empty, as the entries go in with `MDB_APPEND`. Making the entries (sorting, folding,
     /// encoding) is pure, so it runs on other threads, a few batches of lines ahead of this (the
     /// transaction's) thread.
     func write(_ txn: borrowing Transaction, _ layout: StoreLayout) throws {
         let (order, starts) = stepsByLine()
-        // Key order: by the line's key prefix (`line 0x00`), then its events by date (and seq),
-        // then its timeline newest first.
+        // Key order: by the line's key prefix (`line 0x00`), then its late funding sums, its
+        // events by date (and seq), and its timeline newest first.
         let sorted = lines.indices.map { (prefix: StoreKeys.linePrefix(lines[$0]), line: $0) }
             .sorted { $0.prefix.lexicographicallyPrecedes($1.prefix) }
             .map(\.line)
@@ -158,11 +163,15 @@ struct LineRebuild: LineEventEntries, Sendable {
         let noTime = Timestamp(millisecondsSinceEpoch: 0)
         // Fold order, which is key order: by date, then seq.
         let ordered = indices.map { steps[Int($0)] }.sorted { ($0.day, $0.seq) < ($1.day, $1.seq) }
+        // First the line's late funding sums, of its late amounts that no correction retracts.
+        let late = ordered.filter { $0.isLate && retractedAt[$0.seq] == nil }
+            .map { (date: CivilDate(daysSinceEpoch: Int($0.day)), amount: Pence($0.amount)) }
+        entries.keyed.append(contentsOf: LateFunding.records(of: late, line: line))
         var events: [StoredEvent] = []
         for step in ordered {
             let date = CivilDate(daysSinceEpoch: Int(step.day))
             entries.keyed.append((StoreKeys.lineEvent(line, date, step.seq), record(of: step).bytes))
-            // Late amounts stay in `late_funding`, and retracted events do not count.
+            // Late amounts stay in the late funding sums, and retracted events do not count.
             guard !step.isLate, retractedAt[step.seq] == nil else { continue }
             let body = step.body < 0 ? EventBody.funded(Pence(step.amount)) : bodies[Int(step.body)]
             // The fold reads only the line, date, seq and body.

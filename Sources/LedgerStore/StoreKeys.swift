@@ -23,27 +23,29 @@ enum StoreKeys {
     /// The date of a day number.
     static func date(dayNumber: UInt32) -> CivilDate? { CivilDate(daysSinceEpoch: Int(dayNumber) - dayOffset) }
 
-    /// `line 0x00 0x00`: the prefix of a line's events in `line_index`.
-    static func lineEventsPrefix(_ line: String) -> [UInt8] {
+    /// `line 0x00 kind`: the prefix of one part of a line's entries in `line_index`.
+    private static func linePart(_ line: String, _ kind: UInt8) -> [UInt8] {
         var key = linePrefix(line)
-        key.append(0)
+        key.append(kind)
         return key
     }
 
-    /// `line 0x00 0x01`: the prefix of a line's timeline in `line_index`, right after its events.
-    static func timelinePrefix(_ line: String) -> [UInt8] {
-        var key = linePrefix(line)
-        key.append(1)
-        return key
-    }
+    /// `line 0x00 0x00`: the prefix of a line's late funding sums in `line_index` (`LateFunding`).
+    static func lateFundingPrefix(_ line: String) -> [UInt8] { linePart(line, 0) }
 
-    /// `line 0x00 0x01 ~day`: a line's state from a date on. The day is complemented, so a line's
+    /// `line 0x00 0x01`: the prefix of a line's events in `line_index`, right after its late funding sums.
+    static func lineEventsPrefix(_ line: String) -> [UInt8] { linePart(line, 1) }
+
+    /// `line 0x00 0x02`: the prefix of a line's timeline in `line_index`, right after its events.
+    static func timelinePrefix(_ line: String) -> [UInt8] { linePart(line, 2) }
+
+    /// `line 0x00 0x02 ~day`: a line's state from a date on. The day is complemented, so a line's
     /// timeline runs newest first and its newest entry sits beside its newest events.
     static func timeline(_ line: String, _ date: CivilDate) -> [UInt8] {
         timeline(line, dayNumber: dayNumber(date))
     }
 
-    /// `line 0x00 0x01 ~day` of a day number.
+    /// `line 0x00 0x02 ~day` of a day number.
     static func timeline(_ line: String, dayNumber: UInt32) -> [UInt8] {
         var key = timelinePrefix(line)
         BigEndian.append(~dayNumber, to: &key)
@@ -56,22 +58,22 @@ enum StoreKeys {
         return date(dayNumber: ~days)
     }
 
-    /// `line 0x00 level bucket`: one of a line's late funding sums (`LateFunding`).
+    /// `line 0x00 0x00 level bucket`: one of a line's late funding sums (`LateFunding`).
     static func lateFunding(_ line: String, level: Int, bucket: UInt32) -> [UInt8] {
-        var key = linePrefix(line)
+        var key = lateFundingPrefix(line)
         key.append(UInt8(level))
         BigEndian.append(bucket, to: &key)
         return key
     }
 
-    /// `line 0x00 0x00 day seq`: one event of a line in fold order.
+    /// `line 0x00 0x01 day seq`: one event of a line in fold order.
     static func lineEvent(_ line: String, _ date: CivilDate, _ seq: UInt64) -> [UInt8] {
         var key = lineEvents(line, from: date)
         BigEndian.append(seq, to: &key)
         return key
     }
 
-    /// `line 0x00 0x00 day`: where a line's events dated from `date` on start.
+    /// `line 0x00 0x01 day`: where a line's events dated from `date` on start.
     static func lineEvents(_ line: String, from date: CivilDate) -> [UInt8] {
         var key = lineEventsPrefix(line)
         BigEndian.append(dayNumber(date), to: &key)

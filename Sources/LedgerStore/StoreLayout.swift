@@ -6,11 +6,13 @@ struct StoreLayout: Sendable {
     let events: Database
     /// `id` → `seq` and 16 bytes of the content digest: finds re-sends and retraction targets.
     let ids: Database
-    /// Each line's index, its keys starting `line 0x00`: `line 0x00 0x00 day seq` → a
-    /// `LineEventRecord` (the line's events in fold order, with when each was recorded and
-    /// retracted and what a `funded` one adds), then `line 0x00 0x01 ~day` → the line's state at
-    /// the end of that day (newest first). A line's newest events and newest state share a page,
-    /// so an append to a line rewrites one page of it rather than one in each of two trees.
+    /// Each line's index, its keys starting `line 0x00`: `line 0x00 0x00 level bucket` → the
+    /// sums of the `funded` amounts appended after later-dated events of the line, per day bucket
+    /// (`LateFunding`); then `line 0x00 0x01 day seq` → a `LineEventRecord` (the line's events in
+    /// fold order, with when each was recorded and retracted and what a `funded` one adds); then
+    /// `line 0x00 0x02 ~day` → the line's state at the end of that day (newest first). A line's
+    /// newest events and newest state share a page, and so do its oldest events and its late
+    /// sums: an append to a line rewrites one page of it rather than one in each of three trees.
     let lineIndex: Database
     /// `line` → department and announcement date of each announced, unretracted line.
     let lines: Database
@@ -20,15 +22,13 @@ struct StoreLayout: Sendable {
     let retractions: Database
     /// `head` and `format`.
     let meta: Database
-    /// `line 0x00 level bucket` → the sum of the `funded` amounts appended after later-dated
-    /// events of their line, per day bucket (`LateFunding`).
-    let lateFunding: Database
 
-    static let names = ["events", "ids", "line_index", "lines", "department_lines", "retractions", "meta", "late_funding"]
+    static let names = ["events", "ids", "line_index", "lines", "department_lines", "retractions", "meta"]
 
-    /// Databases of earlier formats that this one no longer has: `line_events` and `timeline`,
-    /// whose entries `line_index` now holds (formats `ledger-1` to `ledger-5`).
-    static let retiredNames = ["line_events", "timeline"]
+    /// Databases of earlier formats that this one no longer has, whose entries `line_index` now
+    /// holds: `line_events` and `timeline` (formats `ledger-1` to `ledger-5`) and `late_funding`
+    /// (`ledger-4` to `ledger-6`).
+    static let retiredNames = ["line_events", "timeline", "late_funding"]
 
     init(_ databases: [Database]) {
         events = databases[0]
@@ -38,6 +38,5 @@ struct StoreLayout: Sendable {
         departmentLines = databases[4]
         retractions = databases[5]
         meta = databases[6]
-        lateFunding = databases[7]
     }
 }

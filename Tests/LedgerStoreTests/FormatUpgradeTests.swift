@@ -50,8 +50,8 @@ import Testing
         #expect(expected.count == events)
         #expect(try exportLines(log) == expected)
         #expect(try log.verify() == .intact(count: events, head: try log.head().hash))
-        // `line_index` holds what `line_events` and `timeline` held, and they are gone.
-        #expect(try databaseNames(directory) == ["department_lines", "events", "ids", "late_funding", "line_index", "lines", "meta", "retractions"])
+        // `line_index` holds what `line_events`, `timeline` and `late_funding` held, and they are gone.
+        #expect(try databaseNames(directory) == ["department_lines", "events", "ids", "line_index", "lines", "meta", "retractions"])
         return log
     }
 
@@ -128,7 +128,7 @@ import Testing
     /// events of their line, written by that format's `ledger append --db` and dumped with
     /// `mdb_dump -a`) is upgraded to the current format: every event byte for byte, the same answers as
     /// that format gave (its `ledger at --format json` output, kept beside the dump), and late
-    /// fundings from then on kept in `late_funding`.
+    /// fundings from then on kept as late funding sums.
     @Test(.needsMDBLoad)
     func aStoreOfFormat3IsUpgradedWithTheSameAnswers() throws {
         // Upgraded once, it opens read-only; and it takes a late funding into the new projection.

@@ -62,8 +62,8 @@ import Testing
 
     /// Rewrites the store as the earliest format wrote it: each line's events in a database of
     /// their own, `line_events` (keyed `line 0x00 day seq`, valued with the recorded time and the
-    /// type's name alone), its timeline in another, `timeline` (keyed `line 0x00 day`), no
-    /// `line_index`, and format `ledger-1`.
+    /// type's name alone), its timeline in another, `timeline` (keyed `line 0x00 day`), no late
+    /// funding sums, no `line_index`, and format `ledger-1`.
     static func downgrade(_ fixture: StoreFixture) throws {
         let path = fixture.directory.path
         fixture.log = try EventLog(path: try TemporaryDirectory().path)
@@ -79,11 +79,12 @@ import Testing
                     let separator = try #require(key.firstIndex(of: 0))
                     let line = Array(key[...separator])
                     let rest = Array(key[(separator + 2)...])
-                    if key[separator + 1] == 0 {
+                    // A late funding sum (kind 0): the earliest format kept none.
+                    if key[separator + 1] == 1 {
                         let record = try LineEventRecord(bytes: current.value)
                         let old = BigEndian.bytes(UInt64(bitPattern: record.recorded.millisecondsSinceEpoch)) + Array(record.type.rawValue.utf8)
                         events.append((line + rest, old))
-                    } else {
+                    } else if key[separator + 1] == 2 {
                         // Newest first, the day complemented: the earlier format kept the day as it is.
                         let day = ~(try #require(BigEndian.uint32(rest)))
                         timeline.append((line + BigEndian.bytes(day), current.value))

@@ -56,8 +56,8 @@ import Testing
             #expect(try fixture.at(last).line("long")?.state.funded == Pence(Int64(days) + 7))
             #expect(try fixture.at(last) == (try Events.result(lines + [late], at: try #require(CivilDate(iso: last)))))
         }
-        // One id, one line index entry, and the four running sums of `late_funding`: no timeline entry.
-        #expect(changes[0] == ["ids": 1, "line events": 1, "late_funding": 4])
+        // One id, one line event entry, and the four running late funding sums: no timeline entry.
+        #expect(changes[0] == ["ids": 1, "line events": 1, "late funding": 4])
         #expect(changes[1] == changes[0])
     }
 
@@ -82,14 +82,14 @@ import Testing
         // Oldest first, each funding is a timeline entry; newest first, all but the first are late.
         let oldest = try RebuildTests.contents(of: oldestFirst)
         let newest = try RebuildTests.contents(of: newestFirst)
-        #expect((oldest["late_funding"] ?? []).isEmpty)
+        #expect((oldest["late funding"] ?? []).isEmpty)
         #expect((newest["timeline"] ?? []).count == 2 * 2)
         // A bucket per late day, and per 64-day, 4,096-day and 262,144-day block holding one (days
         // are numbered from 1,000,000 at 1970-01-01 in the keys).
         let lateDays = (1...399).map { start.adding(days: $0 * 3).daysSinceEpoch + 1_000_000 }
         let buckets = [0, 6, 12, 18].map { shift in Set(lateDays.map { $0 >> shift }).count }
         #expect(buckets[0] == 399 && buckets[3] == 1)
-        #expect((newest["late_funding"] ?? []).count == 2 * buckets.reduce(0, +))
+        #expect((newest["late funding"] ?? []).count == 2 * buckets.reduce(0, +))
     }
 
     @Test func retractingALateFundingTakesItOutAndTheLastActivityStaysWhereAnotherCounts() throws {
@@ -109,7 +109,7 @@ import Testing
         let after = try RebuildTests.contents(of: fixture)
         // The correction's own entries, and the retracted amount out of four sums: the timeline
         // gains only the correction's date.
-        #expect(Self.changedRecords(before, after)["late_funding"] == 4)
+        #expect(Self.changedRecords(before, after)["late funding"] == 4)
         #expect(Self.changedRecords(before, after)["timeline"] == 1)
         let state = try #require(try fixture.at("2025-02-15").line("plan")?.state)
         #expect(state.funded == Pence(105))

@@ -6,11 +6,11 @@ import Testing
 
 /// Rebuilding the projections from the events log gives back exactly what appends wrote.
 @Suite struct RebuildTests {
-    static let databases = ["events", "ids", "line_index", "lines", "department_lines", "retractions", "meta", "late_funding"]
-    static let derived = ["ids", "line_index", "lines", "department_lines", "retractions", "late_funding"]
-    /// The two parts of `line_index` that `contents` also gives apart: each line's events
-    /// (`line 0x00 0x00 …`) and its timeline (`line 0x00 0x01 …`).
-    static let lineIndexParts = ["line events", "timeline"]
+    static let databases = ["events", "ids", "line_index", "lines", "department_lines", "retractions", "meta"]
+    static let derived = ["ids", "line_index", "lines", "department_lines", "retractions"]
+    /// The three parts of `line_index` that `contents` also gives apart: each line's late funding
+    /// sums (`line 0x00 0x00 …`), its events (`line 0x00 0x01 …`) and its timeline (`line 0x00 0x02 …`).
+    static let lineIndexParts = ["late funding", "line events", "timeline"]
 
     /// Every key/value pair of every database, read with the store closed; `wiping` empties those named first.
     static func contents(of fixture: StoreFixture, wiping: [String] = []) throws -> [String: [[UInt8]]] {
@@ -40,8 +40,9 @@ import Testing
             }
         }
         try fixture.reopen()
-        result["line events"] = lineIndexPart(result["line_index"] ?? [], kind: 0)
-        result["timeline"] = lineIndexPart(result["line_index"] ?? [], kind: 1)
+        for (kind, part) in lineIndexParts.enumerated() {
+            result[part] = lineIndexPart(result["line_index"] ?? [], kind: UInt8(kind))
+        }
         return result
     }
 
@@ -94,7 +95,7 @@ import Testing
             Events.announced("mistake", amount: 900, department: "justice", on: "2025-02-01", id: "mistake-again"),
             Events.event("slipped", "mandatory-reporting", on: "2025-04-10", #""due":"2025-12","reason":"parliamentary time""#),
             Events.event("funded", "action-plan", on: "2025-01-11", #""amount_pence":7"#),
-            // A late amount retracted: it comes out of `late_funding`, and its entry says so.
+            // A late amount retracted: it comes out of the late funding sums, and its entry says so.
             Events.event("corrected", "action-plan", on: "2025-06-02", #""retracts":"late-funding","reason":"counted twice""#),
             Events.event("legislated", "mandatory-reporting", on: "2025-05-01", #""stage":"royal-assent","bill":"Crime and Policing Bill""#),
             Events.event("delivered", "mandatory-reporting", on: "2025-05-02"),
@@ -133,7 +134,7 @@ import Testing
         let (fixture, _) = try Self.mixedLedger()
         let before = try Self.contents(of: fixture, wiping: Self.derived)
         #expect(before["timeline"]?.isEmpty == false)
-        #expect(before["late_funding"]?.isEmpty == false)
+        #expect(before["late funding"]?.isEmpty == false)
         #expect(before["retractions"]?.count == 8)  // four retractions, key and value each
         // Wiped: the projections now answer nothing until they are rebuilt.
         #expect(try fixture.at("2025-04-15").departments.isEmpty)

@@ -97,7 +97,7 @@ import Testing
         let stat = try await CommandRunner.run("/usr/bin/mdb_stat", ["-a", fixture.directory.path], absolute: true)
         #expect(stat.status == 0, "\(stat.errors)")
         let output = stat.output
-        for name in ["events", "ids", "line_index", "lines", "department_lines", "retractions", "meta", "late_funding"] {
+        for name in ["events", "ids", "line_index", "lines", "department_lines", "retractions", "meta"] {
             #expect(output.contains("Status of \(name)"), "mdb_stat does not list \(name)")
         }
     }
