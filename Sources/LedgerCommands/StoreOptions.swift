@@ -63,13 +63,25 @@ struct StoreOptions: ParsableArguments {
 
     /// Opens an existing store for reading.
     func openForReading(_ path: String) throws -> EventLog {
+        try requireStore(path)
+        var options = EventLog.Options()
+        options.readOnly = access(path + "/lock.mdb", W_OK) != 0
+        return try EventLog(path: path, options: options)
+    }
+
+    /// Opens an existing store for writing, even one whose directory holds only `data.mdb` (a
+    /// copy of the file alone, restored without its lock file), upgrading it if it is of an
+    /// earlier format; a directory with no store is refused rather than given an empty one.
+    func openForWriting(_ path: String) throws -> EventLog {
+        try requireStore(path)
+        return try EventLog(path: path)
+    }
+
+    private func requireStore(_ path: String) throws {
         var info = stat()
         guard stat(path + "/data.mdb", &info) == 0 else {
             throw CommandFailure("no ledger at \(path): append events to create one (ledger append FILE --db \(path))")
         }
-        var options = EventLog.Options()
-        options.readOnly = access(path + "/lock.mdb", W_OK) != 0
-        return try EventLog(path: path, options: options)
     }
 }
 

@@ -106,7 +106,7 @@ struct RebuildCommand: ParsableCommand {
         guard let directory = store.directory else {
             throw CommandFailure("rebuild works on the LMDB environment directly: give the ledger's state directory with --db DIR")
         }
-        let log = try store.openForReading(directory)
+        let log = try store.openForWriting(directory)
         let report = try log.rebuildProjections()
         print("rebuilt the projections of \(report.lines) lines from \(report.events) events")
     }

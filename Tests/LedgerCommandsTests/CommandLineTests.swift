@@ -195,6 +195,22 @@ import Testing
         let withoutStore = try await CommandRunner.run("ledger", ["rebuild", "--socket", ledger.directory.appending("none.sock")])
         #expect(withoutStore.status == 1)
         #expect(withoutStore.errors.contains("give the ledger's state directory with --db DIR"))
+        let nowhere = try await CommandRunner.run("ledger", ["rebuild", "--db", ledger.directory.appending("nowhere")])
+        #expect(nowhere.status == 1)
+        #expect(nowhere.errors.contains("no ledger at"))
+        #expect(!FileManager.default.fileExists(atPath: ledger.directory.appending("nowhere")))
+    }
+
+    /// A store restored as its `data.mdb` alone, without the lock file LMDB keeps beside it, is
+    /// rebuilt like any other: the rebuild opens it for writing, as it writes.
+    @Test func rebuildTakesAStoreRestoredWithoutItsLockFile() async throws {
+        let ledger = try await ExampleLedger()
+        let before = try await ledger.run(["at", "2025-04-15", "--format", "json"]).output
+        try FileManager.default.removeItem(atPath: ledger.db + "/lock.mdb")
+        let rebuild = try await ledger.run(["rebuild"])
+        #expect(rebuild.status == 0, "\(rebuild.errors)")
+        #expect(rebuild.output == "rebuilt the projections of 24 lines from 24 events\n")
+        #expect(try await ledger.run(["at", "2025-04-15", "--format", "json"]).output == before)
     }
 
     @Test func moneyConvertsWhatPeopleWrite() async throws {
