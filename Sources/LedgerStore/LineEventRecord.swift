@@ -1,10 +1,10 @@
 import LMDB
 import LedgerCore
 
-/// What the `line_events` index holds for one event of a line: enough to tell, without reading
+/// What the line index (`line_index`) holds for one event of a line: enough to tell, without reading
 /// the event itself, whether it counts as known at a cut-off and, for `funded`, what it adds.
 ///
-/// Layout (store format `ledger-5`): a flag byte (1: retracted, 2: a late `funded` event, counted
+/// Layout (since store format `ledger-5`): a flag byte (1: retracted, 2: a late `funded` event, counted
 /// in the late funding sums rather than the timeline), the event type's code (one byte,
 /// `LineEventRecord.code(of:)`), the recorded time in ms, then the retracting correction's
 /// recorded time only when retracted, and the amount only for `funded`; each number a zigzag

@@ -1,6 +1,6 @@
 import LedgerCore
 
-/// The compact binary form of a `LineState` in the `timeline` database.
+/// The compact binary form of a `LineState` in a timeline entry of `line_index`.
 enum LineStateCodec {
     /// 2 since the second release (house, replacement, delivery, response, made by, money, last
     /// activity); 3 since store format `ledger-4` (integers and lengths as varints); 4 since
