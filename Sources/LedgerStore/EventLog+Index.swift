@@ -13,21 +13,21 @@ extension EventLog {
     /// the late funding sums when it is a late `funded` event; returns the event it retracts, if it is a
     /// correction.
     func index(_ stored: StoredEvent, contentDigest: [UInt8], isLate: Bool, _ txn: borrowing Transaction) throws -> Retraction? {
-        var lineEvents = StoredLineEvents(layout: layout)
-        return try index(stored, contentDigest: contentDigest, isLate: isLate, lineEvents: &lineEvents, txn)
+        var lineIndex = StoredLineIndex(layout: layout)
+        return try index(stored, contentDigest: contentDigest, isLate: isLate, lineIndex: &lineIndex, txn)
     }
 
-    /// `index`, with the event's line event entry (and a retracted event's) going to `lineEvents`.
-    func index<LineEvents: LineEventEntries>(
-        _ stored: StoredEvent, contentDigest: [UInt8], isLate: Bool, lineEvents: inout LineEvents, _ txn: borrowing Transaction
+    /// `index`, with the event's line event entry and late sums (and a retracted event's) going to `lineIndex`.
+    func index<Entries: LineIndexEntries>(
+        _ stored: StoredEvent, contentDigest: [UInt8], isLate: Bool, lineIndex: inout Entries, _ txn: borrowing Transaction
     ) throws -> Retraction? {
         let event = stored.event
         let idRecord = IDRecord(seq: stored.seq, contentDigest: contentDigest)
         try txn.put(layout.ids, StoreKeys.id(event.id), idRecord.bytes)
         let record = LineEventRecord(stored, isLate: isLate)
-        try lineEvents.add(record, of: stored, txn)
+        try lineIndex.add(record, of: stored, txn)
         if isLate, let amount = record.fundedAmount {
-            try lineEvents.addLate(amount, count: 1, on: event.effective, line: event.line, txn)
+            try lineIndex.addLate(amount, count: 1, on: event.effective, line: event.line, txn)
         }
         switch event.body {
         case .announced(let announcement):
@@ -45,9 +45,9 @@ extension EventLog {
             try txn.put(layout.retractions, StoreKeys.seq(target.seq), value)
             // The line index says so too, so a cut-off query needs no lookup per event.
             let retracted = try Self.storedEvent(seq: target.seq, txn, layout).event
-            let record = try lineEvents.retract(retracted, at: stored.recorded, txn)
+            let record = try lineIndex.retract(retracted, at: stored.recorded, txn)
             if record.isLate, let amount = record.fundedAmount {
-                try lineEvents.addLate(Pence(0 &- amount.value), count: -1, on: retracted.event.effective, line: retracted.event.line, txn)
+                try lineIndex.addLate(Pence(0 &- amount.value), count: -1, on: retracted.event.effective, line: retracted.event.line, txn)
             }
             if retracted.event.type == .announced {
                 try txn.delete(layout.lines, Array(retracted.event.line.utf8))
@@ -134,7 +134,7 @@ struct Lateness {
 
 /// Where `index` puts a line's event entries and late funding sums: straight into `line_index` as
 /// events are appended, or (`LineRebuild`) held until a rebuild writes every line's entries in key order.
-protocol LineEventEntries {
+protocol LineIndexEntries {
     /// Adds the entry of a newly indexed event.
     mutating func add(_ record: LineEventRecord, of stored: StoredEvent, _ txn: borrowing Transaction) throws
     /// Marks the entry of `target` retracted by a correction recorded at `time`; returns the entry so marked.
@@ -144,7 +144,7 @@ protocol LineEventEntries {
 }
 
 /// The event entries and late funding sums of `line_index` itself: each written as its event is indexed.
-struct StoredLineEvents: LineEventEntries {
+struct StoredLineIndex: LineIndexEntries {
     let layout: StoreLayout
 
     func add(_ record: LineEventRecord, of stored: StoredEvent, _ txn: borrowing Transaction) throws {

@@ -20,15 +20,15 @@ extension EventLog {
     /// large enough that handing a run between threads costs little.
     static let rebuildRun = 4_096
 
-    /// Empties every derived database (ids, line index, lines, department lines, retractions,
-    /// late funding) and derives them again from the events log alone, through the same code that
+    /// Empties every derived database (ids, line index, lines, department lines, retractions)
+    /// and derives them again from the events log alone, through the same code that
     /// writes them on append. One write transaction: readers see the old projections or the new,
     /// never a half-built one, and a failure leaves the store as it was.
     ///
     /// Decoding is pure, so it runs on other threads, a run of events ahead, while this thread
     /// (the transaction's) writes the index entries of the run before. Each line's `line_index`
-    /// entries, its events and its timeline, are written at the end, line by line in key order
-    /// (`LineRebuild`), rather than as the events arrive.
+    /// entries (its late funding sums, its events and its timeline) are written at the end, line
+    /// by line in key order (`LineRebuild`), rather than as the events arrive.
     public func rebuildProjections() throws -> RebuildReport {
         try write { txn in
             for database in derivedDatabases { try txn.empty(database) }
@@ -48,7 +48,7 @@ extension EventLog {
                     for item in part {
                         let (stored, contentDigest) = try item.get()
                         let late = lateness.isLate(stored.event) { _ in nil }
-                        _ = try index(stored, contentDigest: contentDigest, isLate: late, lineEvents: &lines, txn)
+                        _ = try index(stored, contentDigest: contentDigest, isLate: late, lineIndex: &lines, txn)
                     }
                 }
                 events += run.count

@@ -12,7 +12,7 @@ import LedgerCore
 /// A log of a million events is held in a few dozen bytes per event: the entries and the fold
 /// read only an event's seq, date, type, recorded time and body, and most events are `funded`,
 /// whose body is an amount.
-struct LineRebuild: LineEventEntries, Sendable {
+struct LineRebuild: LineIndexEntries, Sendable {
     /// One event: its body is `amount` when `body` is negative, else `bodies[body]`.
     private struct Step: Sendable {
         var seq: UInt64
