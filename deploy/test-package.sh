@@ -185,9 +185,12 @@ done
 # Up to here nothing of the package is in the container: a container that does
 # not boot says something about this machine, not about the package.
 [ -n "$leader" ] || skip "systemd-nspawn could not boot the container: $(tail -n 5 "$work/nspawn.log")"
-for _ in $(seq 1 150); do inside true 2>/dev/null && break; sleep 0.2; done
-state=$(inside systemctl is-system-running --wait 2>/dev/null || true)
-[ "$state" = running ] || skip "the container's systemd is '$state', not running: $(inside systemctl --failed --no-legend --plain 2>&1 | head -n 5)"
+# nsenter gets in as soon as PID 1 exists, but systemctl answers only once PID 1
+# listens on /run/systemd/private; before that it fails at once ("Failed to
+# connect to bus"), even with --wait. So wait for any answer first.
+for _ in $(seq 1 150); do [ -n "$(inside systemctl is-system-running 2>/dev/null)" ] && break; sleep 0.2; done
+state=$(inside systemctl is-system-running --wait 2>"$work/is-system-running.log" || true)
+[ "$state" = running ] || skip "the container's systemd is '$state', not running: $(head -n 3 "$work/is-system-running.log") $(inside systemctl --failed --no-legend --plain 2>&1 | head -n 5)"
 step "systemd-nspawn --boot: systemd $(inside systemctl --version | head -n 1 | cut -d' ' -f2) is PID 1 and running"
 
 # --- install ---------------------------------------------------------------------------
