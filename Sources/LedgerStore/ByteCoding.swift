@@ -43,16 +43,21 @@ struct ByteWriter {
 }
 
 /// Reads the fields of a compact binary record, failing softly on truncation.
-struct ByteReader {
-    private let bytes: [UInt8]
-    var offset = 0
+///
+/// It reads any contiguous bytes: an array, or a record in place in the map (`Cursor.visit`).
+struct ByteReader<Bytes: RandomAccessCollection<UInt8>> where Bytes.Index == Int {
+    private let bytes: Bytes
+    var offset: Int
 
-    init(_ bytes: [UInt8]) { self.bytes = bytes }
+    init(_ bytes: Bytes) {
+        self.bytes = bytes
+        offset = bytes.startIndex
+    }
 
-    var isAtEnd: Bool { offset == bytes.count }
+    var isAtEnd: Bool { offset == bytes.endIndex }
 
     mutating func byte() throws(StoreError) -> UInt8 {
-        guard offset < bytes.count else { throw StoreError.corrupted("record ends early") }
+        guard offset < bytes.endIndex else { throw StoreError.corrupted("record ends early") }
         defer { offset += 1 }
         return bytes[offset]
     }
@@ -62,7 +67,7 @@ struct ByteReader {
         var bits: UInt64 = 0
         var shift: UInt64 = 0
         while true {
-            guard offset < bytes.count, shift < 64 else { throw StoreError.corrupted("record ends early") }
+            guard offset < bytes.endIndex, shift < 64 else { throw StoreError.corrupted("record ends early") }
             let byte = bytes[offset]
             offset += 1
             bits |= UInt64(byte & 0x7F) << shift
@@ -83,7 +88,7 @@ struct ByteReader {
 
     private mutating func stringRange() throws(StoreError) -> Range<Int> {
         let count = try int64()
-        guard count >= 0, count <= bytes.count - offset else { throw StoreError.corrupted("record ends early") }
+        guard count >= 0, count <= bytes.endIndex - offset else { throw StoreError.corrupted("record ends early") }
         defer { offset += Int(count) }
         return offset..<(offset + Int(count))
     }

@@ -134,14 +134,23 @@ extension EventLog {
         // The latest date of a counted event other than a correction: the line's last activity then.
         var lastActivity: CivilDate?
         var onlyFundingDiffers = fromProjection
+        // The entries are read in place in the map: a line's history up to D may be long.
+        var damaged: StoreError?
         try txn.withCursor(layout.lineIndex) { cursor in
-            var entry = try cursor.seek(atOrAfter: prefix)
-            while let current = entry, StoreKeys.hasPrefix(current.key, prefix) {
-                guard let effective = StoreKeys.date(fromLineEventKey: current.key, line: line), effective <= date else { break }
-                guard let seq = StoreKeys.seq(fromLineEventKey: current.key, line: line) else {
-                    throw StoreError.corrupted("a line_index key of \(line) is damaged")
+            _ = try cursor.visit(from: prefix) { key, value in
+                guard key.starts(with: prefix) else { return false }
+                guard let effective = StoreKeys.date(fromLineEventKey: key, line: line), effective <= date else { return false }
+                guard let seq = StoreKeys.seq(fromLineEventKey: key, line: line) else {
+                    damaged = .corrupted("a line_index key of \(line) is damaged")
+                    return false
                 }
-                let record = try LineEventRecord(bytes: current.value)
+                let record: LineEventRecord
+                do throws(StoreError) {
+                    record = try LineEventRecord(bytes: value)
+                } catch {
+                    damaged = error
+                    return false
+                }
                 let countsThen = record.counts(knownAt: knownAt)
                 if countsThen {
                     counted.append((seq, effective, record))
@@ -154,9 +163,10 @@ extension EventLog {
                         onlyFundingDiffers = false
                     }
                 }
-                entry = try cursor.next()
+                return true
             }
         }
+        if let damaged { throw damaged }
         if onlyFundingDiffers {
             let entry = try timelineEntry(line, atOrBefore: date, txn)?.state
             let projected = try txn.withCursor(layout.lineIndex) { late in try LateFunding.including(entry, through: date, &late) }

@@ -55,7 +55,8 @@ struct LineEventRecord: Equatable {
         self.isLate = isLate
     }
 
-    init(bytes: [UInt8]) throws(StoreError) {
+    /// Reads a record, from an array or in place in the map.
+    init<Bytes: RandomAccessCollection<UInt8>>(bytes: Bytes) throws(StoreError) where Bytes.Index == Int {
         var reader = ByteReader(bytes)
         let flags = try reader.byte()
         let code = Int(try reader.byte())

@@ -68,7 +68,7 @@ enum LineStateCodec {
         }
     }
 
-    private static func optionalInteger(_ reader: inout ByteReader) throws(StoreError) -> Int64? {
+    private static func optionalInteger(_ reader: inout ByteReader<[UInt8]>) throws(StoreError) -> Int64? {
         try reader.byte() == 0 ? nil : try reader.int64()
     }
 

@@ -80,14 +80,16 @@ enum StoreKeys {
         return key
     }
 
-    /// The date of a line-event key.
-    static func date(fromLineEventKey key: [UInt8], line: String) -> CivilDate? {
+    /// The date of a line-event key (an array, or the key in place in the map).
+    static func date<Key: RandomAccessCollection<UInt8>>(fromLineEventKey key: Key, line: String) -> CivilDate?
+    where Key.Index == Int {
         guard let days = BigEndian.uint32(key, at: line.utf8.count + 2) else { return nil }
         return date(dayNumber: days)
     }
 
     /// The seq of a line-event key.
-    static func seq(fromLineEventKey key: [UInt8], line: String) -> UInt64? {
+    static func seq<Key: RandomAccessCollection<UInt8>>(fromLineEventKey key: Key, line: String) -> UInt64?
+    where Key.Index == Int {
         BigEndian.uint64(key, at: line.utf8.count + 6)
     }
 

@@ -41,6 +41,26 @@ import Testing
         #expect(after.line("police")?.state.funded == Pence(3000))
     }
 
+    @Test func aDamagedLineIndexEntryIsReportedNotMisread() throws {
+        let (fixture, recorded) = try RebuildTests.mixedLedger()
+        let layout = fixture.log.layout
+        try fixture.log.write { txn in
+            try txn.withCursor(layout.lineIndex) { cursor in
+                let entry = try #require(try cursor.seek(atOrAfter: StoreKeys.lineEventsPrefix("police")))
+                #expect(StoreKeys.hasPrefix(entry.key, StoreKeys.lineEventsPrefix("police")))
+                // An unknown flag.
+                try cursor.replaceCurrent(key: entry.key, value: [4, 0, 10])
+            }
+        }
+        // As known now the timeline answers, and reads no event entry.
+        _ = try fixture.at("2025-04-15")
+        #expect {
+            try fixture.at("2025-04-15", knownAt: recorded[1])
+        } throws: { error in
+            (error as? StoreError)?.code == .corrupted && "\(error)".contains("line event record is damaged")
+        }
+    }
+
     @Test func aStoreOfTheEarlierFormatIsUpgradedWhenOpenedForWriting() throws {
         let (fixture, recorded) = try RebuildTests.mixedLedger()
         let answers = try RebuildTests.answers(fixture, knownAt: Self.cutoffs(recorded))
@@ -119,6 +139,10 @@ import Testing
         let plain = LineEventRecord(recorded: Timestamp(millisecondsSinceEpoch: 5), type: .slipped)
         #expect(plain.bytes == [0, LineEventRecord.code(of: .slipped), 10])
         #expect(try LineEventRecord(bytes: plain.bytes) == plain)
+        // Read in place in the map, or from a slice that does not start at 0: the same record.
+        #expect(try record.bytes.withUnsafeBytes { raw in try LineEventRecord(bytes: raw) } == record)
+        #expect(try LineEventRecord(bytes: ([7, 7] + record.bytes)[2...]) == record)
+        #expect(throws: StoreError.self) { try LineEventRecord(bytes: ([7] + plain.bytes + [0])[1...]) }
         // Cut short, with a byte too many, or with an unknown flag or type: damaged, not misread.
         #expect(throws: StoreError.self) { try LineEventRecord(bytes: Array(record.bytes.dropLast())) }
         #expect(throws: StoreError.self) { try LineEventRecord(bytes: plain.bytes + [0]) }
