@@ -10,8 +10,17 @@
 # package it) from PyPI into .build/python, where the tests look for it. The Debian
 # package (deploy/package.sh, deploy/test-package.sh) needs dpkg-dev (dpkg-shlibdeps),
 # binutils (readelf, strip), lintian, debootstrap and systemd-container (systemd-nspawn).
+# With --with-nginx (as .ci/run gives it) it also installs nginx-light, which the tests run
+# in front of ledgerd with deploy/nginx/ledger.conf; without it nginx is left out, since on
+# most machines installing it also starts a web server on port 80.
 set -euo pipefail
 packages=(liblmdb-dev lmdb-utils libsqlite3-dev pkg-config python3 python3-jsonschema python3-pip systemd util-linux socat netcat-openbsd chromium dpkg-dev binutils lintian debootstrap systemd-container)
+for argument in "$@"; do
+    case $argument in
+        --with-nginx) packages+=(nginx-light) ;;
+        *) echo "usage: packages.sh [--with-nginx]" >&2; exit 2 ;;
+    esac
+done
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -6,9 +6,9 @@ import Testing
 
 /// `deploy/nginx/ledger.conf` in a real nginx, in front of a real `ledgerd --http`: the answers
 /// pass through unchanged, the event stream is not held back, and one greedy address is slowed.
-/// nginx is not among the packages `deploy/packages.sh` installs (on most machines installing it
-/// starts a web server on port 80); with `nginx-light` installed, these run.
-@Suite(.enabled(if: Host.has("/usr/sbin/nginx"), "needs nginx (apt-get install nginx-light)"))
+/// `deploy/packages.sh` installs nginx only with `--with-nginx`, as `.ci/run` gives it (on most
+/// machines installing it starts a web server on port 80); with `nginx-light` installed, these run.
+@Suite(.enabled(if: Host.has("/usr/sbin/nginx"), "needs nginx (deploy/packages.sh --with-nginx, or apt-get install nginx-light)"))
 struct NginxProxyTests {
     @Test func theShippedConfigPassesTheInterfaceThrough() throws {
         let served = try WebDaemon()
