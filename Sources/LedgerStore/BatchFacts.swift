@@ -80,7 +80,7 @@ struct BatchFacts: LedgerFacts {
     ) throws -> DueDate?? {
         let record = try EventLog.timelineRecord(line, atOrBefore: date, txn, layout)
         // Funding never moves a due date, so only the batch's other events are folded in.
-        let batch = (changes.appended[line] ?? []).filter { stored in
+        let batch = changes.appended(to: line).filter { stored in
             if case .funded = stored.event.body { return false }
             return stored.event.effective <= date
         }

@@ -70,7 +70,16 @@ extension EventLog {
     /// its own: one that breaks a rule is undone alone and gets its `ValidationError`, the others
     /// are stored. A storage failure (such as `storage_full`) fails the whole group and stores nothing.
     public func appendGroup(_ batches: [[PendingEvent]], now: Timestamp) throws -> [Result<AppendReport, ValidationError>] {
-        try write { txn in
+        if batches.count == 1 {
+            // Alone in its commit, a batch that breaks a rule undoes the whole transaction: the
+            // same outcome without a nested one, whose own page lists LMDB would merge on commit.
+            do {
+                return [.success(try append(batches[0], now: now))]
+            } catch let error as ValidationError {
+                return [.failure(error)]
+            }
+        }
+        return try write { txn in
             var results: [Result<AppendReport, ValidationError>] = []
             results.reserveCapacity(batches.count)
             for batch in batches {

@@ -69,12 +69,11 @@ extension EventLog {
 
     /// Brings the timelines of the lines `changes` touched up to date.
     func updateTimelines(_ changes: TimelineChanges, _ txn: borrowing Transaction) throws {
-        for (line, from) in changes.touched {
-            if !changes.needsRefold.contains(line),
-               try extendTimeline(line, with: changes.appended[line] ?? [], txn) {
+        for (line, change) in changes.touched {
+            if !changes.needsRefold.contains(line), try extendTimeline(line, with: change.appended, txn) {
                 continue
             }
-            try refoldTimeline(line, from: from, txn)
+            try refoldTimeline(line, from: change.from, txn)
         }
     }
 }
@@ -82,32 +81,48 @@ extension EventLog {
 /// What a run of newly stored events changes in the timelines: the lines touched and from when,
 /// their new events, and the lines a correction forces to be folded again.
 struct TimelineChanges {
-    /// The earliest effective date touched per line: its timeline changes from there.
-    private(set) var touched: [String: CivilDate] = [:]
-    /// The new events, per line.
-    private(set) var appended: [String: [StoredEvent]] = [:]
+    /// What changes in one line's timeline.
+    struct Line {
+        /// The earliest effective date touched: the timeline changes from there.
+        var from: CivilDate
+        /// The line's new events, in seq order.
+        var appended: [StoredEvent] = []
+
+        /// Notes a change from `date` on.
+        mutating func touch(from date: CivilDate) {
+            from = min(from, date)
+        }
+
+        /// Notes a new event of the line.
+        mutating func add(_ stored: StoredEvent) {
+            touch(from: stored.event.effective)
+            appended.append(stored)
+        }
+    }
+
+    /// The lines touched, each found with one lookup per event noted.
+    private(set) var touched: [String: Line] = [:]
     /// Lines whose timeline must be folded again (a correction touched them).
     private(set) var needsRefold: Set<String> = []
 
     /// Whether no event has been noted.
     var isEmpty: Bool { touched.isEmpty }
 
+    /// The new events of `line`, in seq order.
+    func appended(to line: String) -> [StoredEvent] { touched[line]?.appended ?? [] }
+
     /// Notes a stored event, and the event it retracts when it is a correction whose line must be
     /// folded again. A late `funded` event changes no timeline entry.
     mutating func note(_ stored: StoredEvent, isLate: Bool, retracting target: (line: String, effective: CivilDate)?) {
         let event = stored.event
         if !isLate {
-            appended[event.line, default: []].append(stored)
-            markTouched(event.line, from: event.effective)
+            // One lookup: the default subscript finds or makes the entry and changes it in place.
+            touched[event.line, default: Line(from: event.effective)].add(stored)
         }
         if let target {
-            markTouched(target.line, from: target.effective)
+            touched[target.line, default: Line(from: target.effective)].touch(from: target.effective)
             needsRefold.insert(target.line)
         }
-    }
-
-    private mutating func markTouched(_ line: String, from date: CivilDate) {
-        touched[line] = min(touched[line] ?? date, date)
     }
 }
 

@@ -7,6 +7,7 @@ import LedgerCore
         let date = try #require(CivilDate(iso: text))
         #expect(date.description == text)
         #expect(CivilDate(iso: Substring(text)) == date)
+        #expect(CivilDate(iso: "on \(text).".dropFirst(3).dropLast()) == date)
     }
 
     @Test(arguments: [

@@ -20,6 +20,12 @@ import LedgerCore
         #expect(due.description == text)
         #expect(due.lastDay.description == lastDay)
         #expect(due.longDescription == long)
+        var bytes = Array("due ".utf8)
+        due.appendDescription(to: &bytes)
+        #expect(bytes == Array("due \(text)".utf8))
+        // A slice of a longer text reads the same as the text alone.
+        let padded = "[\(text)]"
+        #expect(DueDate(parsing: padded.dropFirst().dropLast()) == due)
     }
 
     @Test(arguments: [

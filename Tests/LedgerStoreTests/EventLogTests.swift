@@ -65,6 +65,54 @@ import Testing
         #expect(try fixture.log.head().seq == 3)
     }
 
+    /// Batches as the writer hands them to one group commit.
+    private func pending(_ fixture: StoreFixture, _ lines: [String]) throws -> [PendingEvent] {
+        try PendingEvent.batch(Events.batch(lines), today: fixture.now.londonDate)
+    }
+
+    @Test func aGroupCommitUndoesOnlyTheBatchThatBreaksARule() throws {
+        let fixture = try StoreFixture()
+        try fixture.append(Self.plan)
+        let first = try pending(fixture, [Events.event("funded", "action-plan", on: "2025-03-01", #""amount_pence":5"#, id: "first")])
+        let broken = try pending(fixture, [
+            Events.event("funded", "action-plan", on: "2025-03-02", #""amount_pence":6"#, id: "undone"),
+            Events.event("funded", "nowhere", on: "2025-03-02", #""amount_pence":6"#),
+        ])
+        let last = try pending(fixture, [Events.event("funded", "action-plan", on: "2025-03-03", #""amount_pence":7"#, id: "last")])
+        let results = try fixture.log.appendGroup([first, broken, last], now: fixture.now)
+        #expect(results.count == 3)
+        #expect(try results[0].get() == AppendReport(appended: 1, duplicates: 0, firstSeq: 4, lastSeq: 4))
+        guard case .failure(let error) = results[1] else {
+            Issue.record("the broken batch was stored")
+            return
+        }
+        #expect(error.code == .unknownLine)
+        #expect(error.index == 1)
+        #expect(try results[2].get() == AppendReport(appended: 1, duplicates: 0, firstSeq: 5, lastSeq: 5))
+        #expect(try fixture.export().count == 5)
+        #expect(try fixture.at("2025-04-15").line("action-plan")?.state.funded == Pence(12))
+    }
+
+    @Test func aGroupOfOneBatchThatBreaksARuleStoresNothing() throws {
+        let fixture = try StoreFixture()
+        try fixture.append(Self.plan)
+        let before = try fixture.export()
+        let broken = try pending(fixture, [
+            Events.event("funded", "action-plan", on: "2025-03-02", #""amount_pence":6"#, id: "undone"),
+            Events.event("funded", "nowhere", on: "2025-03-02", #""amount_pence":6"#),
+        ])
+        let results = try fixture.log.appendGroup([broken], now: fixture.now)
+        guard results.count == 1, case .failure(let error) = results[0] else {
+            Issue.record("expected one refusal, got \(results)")
+            return
+        }
+        #expect(error.index == 1)
+        #expect(try fixture.export() == before)
+        #expect(try fixture.log.head().seq == 3)
+        let alone = try pending(fixture, [Events.event("funded", "action-plan", on: "2025-03-02", #""amount_pence":6"#, id: "kept")])
+        #expect(try fixture.log.appendGroup([alone], now: fixture.now)[0].get() == AppendReport(appended: 1, duplicates: 0, firstSeq: 4, lastSeq: 4))
+    }
+
     @Test func theExportIsCanonicalAndItsHashChainChecksOut() throws {
         let fixture = try StoreFixture()
         try fixture.append(Self.plan)

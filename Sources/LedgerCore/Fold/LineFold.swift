@@ -105,6 +105,9 @@ public struct LineFold: Sendable {
 
     /// Events in fold order: by effective date, then by seq.
     public static func sorted(_ events: [StoredEvent]) -> [StoredEvent] {
-        events.sorted { ($0.event.effective, $0.seq) < ($1.event.effective, $1.seq) }
+        // Events noted in seq order are usually in fold order already (always when there is one).
+        let inOrder = zip(events, events.dropFirst()).allSatisfy { ($0.event.effective, $0.seq) < ($1.event.effective, $1.seq) }
+        if inOrder { return events }
+        return events.sorted { ($0.event.effective, $0.seq) < ($1.event.effective, $1.seq) }
     }
 }

@@ -117,7 +117,7 @@ extension AtJSON {
         writer.integer("pledged_pence", state.pledged.value)
         writer.integer("funded_pence", state.funded.value)
         writer.integer("children_pledged_pence", snapshot.childrenPledged.value)
-        writer.string("due", state.due?.description)
+        writer.due("due", state.due)
         writer.integer("slips", Int64(state.slips))
         writer.integer("slipped_days", Int64(state.slippedDays))
         writer.string("stage", state.stage?.rawValue)
@@ -193,10 +193,21 @@ extension AtJSON {
 
         /// A member whose value is a date in its ISO 8601 form, or null when there is none.
         mutating func date(_ name: StaticString, _ value: CivilDate?) {
+            quoted(name, value) { date, bytes in date.appendISO8601(to: &bytes) }
+        }
+
+        /// A member whose value is a due date (a year, month or day), or null when there is none.
+        mutating func due(_ name: StaticString, _ value: DueDate?) {
+            quoted(name, value) { due, bytes in due.appendDescription(to: &bytes) }
+        }
+
+        /// A member whose value `write` puts between quotes as bytes that need no escaping, or null
+        /// when there is none.
+        private mutating func quoted<Value>(_ name: StaticString, _ value: Value?, _ write: (Value, inout [UInt8]) -> Void) {
             key(name)
             if let value {
                 bytes.append(UInt8(ascii: "\""))
-                value.appendISO8601(to: &bytes)
+                write(value, &bytes)
                 bytes.append(UInt8(ascii: "\""))
             } else {
                 appendNull()

@@ -17,8 +17,15 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
 
     /// Parses strictly `YYYY-MM-DD`: exactly ten characters naming a valid date, nothing around them.
     public init?(iso text: some StringProtocol) {
-        let bytes = Array(text.utf8)
-        guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
+        // Read in place where the text is contiguous (every native string), without copying it.
+        let parsed = text.utf8.withContiguousStorageIfAvailable { Self(isoBytes: $0) } ?? Self(isoBytes: Array(text.utf8))
+        guard let parsed else { return nil }
+        self = parsed
+    }
+
+    /// The date written as `YYYY-MM-DD` in `bytes`, or nil if they are not exactly such a date.
+    init?<Bytes: RandomAccessCollection<UInt8>>(isoBytes bytes: Bytes) where Bytes.Index == Int {
+        guard bytes.count == 10, bytes[bytes.startIndex + 4] == UInt8(ascii: "-"), bytes[bytes.startIndex + 7] == UInt8(ascii: "-"),
             let year = FixedDigits.read(bytes, from: 0, count: 4),
             let month = FixedDigits.read(bytes, from: 5, count: 2),
             let day = FixedDigits.read(bytes, from: 8, count: 2)

@@ -47,19 +47,26 @@ public struct DueDate: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses exactly `YYYY`, `YYYY-MM` or `YYYY-MM-DD` naming a valid year, month or day.
     public init?(parsing text: some StringProtocol) {
-        let bytes = Array(text.utf8)
+        // Read in place where the text is contiguous (every native string), without copying it.
+        let parsed = text.utf8.withContiguousStorageIfAvailable { Self(bytes: $0) } ?? Self(bytes: Array(text.utf8))
+        guard let parsed else { return nil }
+        self = parsed
+    }
+
+    /// The period written as `YYYY`, `YYYY-MM` or `YYYY-MM-DD` in `bytes`.
+    private init?<Bytes: RandomAccessCollection<UInt8>>(bytes: Bytes) where Bytes.Index == Int {
         switch bytes.count {
         case 4:
             guard let year = FixedDigits.read(bytes, from: 0, count: 4) else { return nil }
             self.init(year: year)
         case 7:
-            guard bytes[4] == UInt8(ascii: "-"),
+            guard bytes[bytes.startIndex + 4] == UInt8(ascii: "-"),
                 let year = FixedDigits.read(bytes, from: 0, count: 4),
                 let month = FixedDigits.read(bytes, from: 5, count: 2)
             else { return nil }
             self.init(year: year, month: month)
         case 10:
-            guard let date = CivilDate(iso: text) else { return nil }
+            guard let date = CivilDate(isoBytes: bytes) else { return nil }
             self.init(date)
         default:
             return nil
@@ -92,6 +99,19 @@ public struct DueDate: Sendable, Hashable, CustomStringConvertible {
     /// Days from the end of `other`'s period to the end of this one (negative if this ends first).
     public func days(after other: DueDate) -> Int {
         other.lastDay.days(to: lastDay)
+    }
+
+    /// Appends `description`'s bytes to `bytes`, without building the string.
+    public func appendDescription(to bytes: inout [UInt8]) {
+        FixedDigits.appendASCII(year, width: 4, to: &bytes)
+        if let month {
+            bytes.append(UInt8(ascii: "-"))
+            FixedDigits.appendASCII(month, width: 2, to: &bytes)
+        }
+        if let day {
+            bytes.append(UInt8(ascii: "-"))
+            FixedDigits.appendASCII(day, width: 2, to: &bytes)
+        }
     }
 
     /// The form it was given in: `2025`, `2025-07` or `2025-07-15`.

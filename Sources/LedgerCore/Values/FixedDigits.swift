@@ -1,11 +1,11 @@
 /// Small helpers for the fixed-width ASCII forms of dates and times.
 enum FixedDigits {
     /// The number written by `count` ASCII digits of `bytes` from `start`, or nil if any is not a digit.
-    static func read(_ bytes: [UInt8], from start: Int, count: Int) -> Int? {
+    static func read<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes, from start: Int, count: Int) -> Int? where Bytes.Index == Int {
         guard start >= 0, count > 0, start + count <= bytes.count else { return nil }
         var value = 0
         for index in start..<(start + count) {
-            let byte = bytes[index]
+            let byte = bytes[bytes.startIndex + index]
             guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
             value = value * 10 + Int(byte - UInt8(ascii: "0"))
         }
