@@ -105,9 +105,11 @@ public struct LineFold: Sendable {
 
     /// Events in fold order: by effective date, then by seq.
     public static func sorted(_ events: [StoredEvent]) -> [StoredEvent] {
+        let precedes = { (first: StoredEvent, second: StoredEvent) in
+            (first.event.effective, first.seq) < (second.event.effective, second.seq)
+        }
         // Events noted in seq order are usually in fold order already (always when there is one).
-        let inOrder = zip(events, events.dropFirst()).allSatisfy { ($0.event.effective, $0.seq) < ($1.event.effective, $1.seq) }
-        if inOrder { return events }
-        return events.sorted { ($0.event.effective, $0.seq) < ($1.event.effective, $1.seq) }
+        if zip(events, events.dropFirst()).allSatisfy(precedes) { return events }
+        return events.sorted(by: precedes)
     }
 }

@@ -17,9 +17,7 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
 
     /// Parses strictly `YYYY-MM-DD`: exactly ten characters naming a valid date, nothing around them.
     public init?(iso text: some StringProtocol) {
-        // Read in place where the text is contiguous (every native string), without copying it.
-        let parsed = text.utf8.withContiguousStorageIfAvailable { Self(isoBytes: $0) } ?? Self(isoBytes: Array(text.utf8))
-        guard let parsed else { return nil }
+        guard let parsed = text.parsingUTF8({ Self(isoBytes: $0) }) else { return nil }
         self = parsed
     }
 

@@ -47,9 +47,7 @@ public struct DueDate: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses exactly `YYYY`, `YYYY-MM` or `YYYY-MM-DD` naming a valid year, month or day.
     public init?(parsing text: some StringProtocol) {
-        // Read in place where the text is contiguous (every native string), without copying it.
-        let parsed = text.utf8.withContiguousStorageIfAvailable { Self(bytes: $0) } ?? Self(bytes: Array(text.utf8))
-        guard let parsed else { return nil }
+        guard let parsed = text.parsingUTF8({ Self(bytes: $0) }) else { return nil }
         self = parsed
     }
 

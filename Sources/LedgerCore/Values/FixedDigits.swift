@@ -31,3 +31,11 @@ enum FixedDigits {
         }
     }
 }
+
+extension StringProtocol {
+    /// `parse` run on the text's UTF-8, read in place where it is contiguous (every native string
+    /// and substring), else on a copy.
+    func parsingUTF8<Parsed>(_ parse: (UnsafeBufferPointer<UInt8>) -> Parsed?) -> Parsed? {
+        utf8.withContiguousStorageIfAvailable(parse) ?? Array(utf8).withUnsafeBufferPointer(parse)
+    }
+}
