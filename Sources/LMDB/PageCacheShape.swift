@@ -20,12 +20,19 @@ import Darwin
 ///
 /// Two things keep every cached page of the file a single page: the environment is opened with
 /// `MDB_NORDAHEAD` (a page read in through the map comes alone), and before each write
-/// transaction the file is extended ahead of LMDB's last page one page per `pwrite` of zeros,
-/// so the pages LMDB writes next are already cached singly. The extension happens inside the
-/// write transaction, while LMDB's writer lock is held: no other writer, in this process or
-/// another, can be placing pages beyond the last committed one. Pages beyond the last committed
-/// page are unused by every reader, and the file may be longer than LMDB's pages (LMDB sizes the
-/// map from its meta page, not from the file). On tmpfs, which has no write-back, nothing is done.
+/// transaction the file is extended ahead of LMDB's last page and each new page is read in alone,
+/// so the pages LMDB writes next are already cached singly. The extension allocates the space
+/// (`posix_fallocate`, so LMDB's later write there cannot find the disk full) without writing
+/// it, and the file is read without readahead (`POSIX_FADV_RANDOM`), so each one-page `pread`
+/// caches one page of zeros and nothing goes to the disk until LMDB writes the page. (Writing
+/// the zeros instead, one `pwrite` a page, cached the pages as singly but wrote every new page
+/// of the file twice.)
+///
+/// The extension happens inside the write transaction, while LMDB's writer lock is held: no
+/// other writer, in this process or another, can be placing pages beyond the last committed one.
+/// Pages beyond the last committed page are unused by every reader, and the file may be longer
+/// than LMDB's pages (LMDB sizes the map from its meta page, not from the file). On tmpfs, which
+/// has no write-back, nothing is done.
 struct PageCacheShape {
     /// Extend when fewer than this many bytes lie beyond the last page...
     static let keepAhead = 2 << 20
@@ -35,10 +42,15 @@ struct PageCacheShape {
     private var fileSize = 0
     private var skip: Bool?
 
-    /// Extends `descriptor`'s file with single-page writes so at least `keepAhead` bytes lie beyond
-    /// `usedBytes`, never past `mapSize`. Failures (a full disk) are left for LMDB's own writes to report.
+    /// Extends `descriptor`'s file so at least `keepAhead` bytes lie beyond `usedBytes`, never
+    /// past `mapSize`, reading each new page in alone. Failures (a full disk) are left for LMDB's
+    /// own writes to report.
     mutating func extend(descriptor: Int32, usedBytes: Int, pageSize: Int, mapSize: Int) {
-        if skip == nil { skip = Self.isMemoryBacked(descriptor) }
+        if skip == nil {
+            skip = Self.isMemoryBacked(descriptor)
+            // Reads through this file bring in the pages asked for and no more.
+            if skip == false { _ = posix_fadvise(descriptor, 0, 0, POSIX_FADV_RANDOM) }
+        }
         guard skip == false, pageSize > 0 else { return }
         if fileSize < usedBytes + Self.keepAhead {
             var status = stat()
@@ -48,13 +60,14 @@ struct PageCacheShape {
         guard fileSize < usedBytes + Self.keepAhead else { return }
         let target = min(usedBytes + Self.extendTo, mapSize)
         var offset = max(fileSize, usedBytes)
-        let zeros = [UInt8](repeating: 0, count: pageSize)
-        zeros.withUnsafeBytes { page in
-            while offset + pageSize <= target, pwrite(descriptor, page.baseAddress, pageSize, off_t(offset)) == pageSize {
+        guard offset < target, posix_fallocate(descriptor, off_t(offset), off_t(target - offset)) == 0 else { return }
+        fileSize = max(fileSize, target)
+        var page = [UInt8](repeating: 0, count: pageSize)
+        page.withUnsafeMutableBytes { buffer in
+            while offset + pageSize <= target, pread(descriptor, buffer.baseAddress, pageSize, off_t(offset)) == pageSize {
                 offset += pageSize
             }
         }
-        fileSize = max(fileSize, offset)
     }
 
     private static func isMemoryBacked(_ descriptor: Int32) -> Bool {

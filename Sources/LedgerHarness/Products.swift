@@ -36,7 +36,18 @@ public enum ProcessStatus {
     /// The bytes the process has caused to be sent to storage (`write_bytes` of /proc/PID/io), or
     /// nil where /proc has none or will not say.
     public static func writtenBytes(of pid: Int32) -> Int? {
-        guard let io = try? String(contentsOfFile: "/proc/\(pid)/io", encoding: .utf8) else { return nil }
+        writtenBytes(ioFile: "/proc/\(pid)/io")
+    }
+
+    /// The bytes the calling thread has caused to be sent to storage (`write_bytes` of
+    /// /proc/thread-self/io): the kernel counts them as the thread dirties pages, so the other
+    /// threads of the process do not count. Nil where /proc has none.
+    public static func writtenBytesOfThisThread() -> Int? {
+        writtenBytes(ioFile: "/proc/thread-self/io")
+    }
+
+    private static func writtenBytes(ioFile path: String) -> Int? {
+        guard let io = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
         for line in io.split(separator: "\n") where line.hasPrefix("write_bytes:") {
             return Int(line.dropFirst("write_bytes:".count).trimmingPrefix(" "))
         }

@@ -4,9 +4,10 @@ import LedgerStore
 import LedgerTestSupport
 import Testing
 
-/// The data file is extended ahead of LMDB's last page one page at a time (so a later one-page
-/// change is written back as one page), except on a memory-backed file system, and a store whose
-/// file runs past its pages opens, reads and verifies as any other.
+/// The data file is extended ahead of LMDB's last page, its new pages allocated and read into the
+/// cache one at a time without being written (so a later one-page change is written back as one
+/// page), except on a memory-backed file system, and a store whose file runs past its pages
+/// opens, reads and verifies as any other.
 @Suite struct PageCacheShapeTests {
     static func fileSystemType(_ path: String) throws -> String {
         let process = Process()
@@ -48,6 +49,27 @@ import Testing
         // 1 + 2 + … + 300 pence.
         let date = try #require(CivilDate(iso: "2025-03-01"))
         #expect(try reopened.at(date).line("action-plan")?.state.funded == Pence(45_150))
+    }
+
+    @Test func theMebibytesAheadAreAllocatedWithoutBeingWritten() throws {
+        let directory = try TemporaryDirectory("page-cache-shape")
+        let type = try Self.fileSystemType(directory.path)
+        try #require(type != "tmpfs" && type != "ramfs", "the temporary directory is on \(type)")
+        let before = try #require(ProcessStatus.writtenBytesOfThisThread())
+        // Opening the store and the first append each run a write transaction on this thread.
+        let log = try EventLog(path: directory.path)
+        let now = Timestamp(millisecondsSinceEpoch: 1_751_284_800_000)
+        _ = try log.append(Events.batch([Events.announced("action-plan", amount: 1_000_000_000)]), now: now)
+        let written = try #require(ProcessStatus.writtenBytesOfThisThread()) - before
+        let path = directory.appending("data.mdb")
+        let size = try Self.fileSize(path)
+        let used = try log.storeBytes()
+        #expect(size >= used + (2 << 20))
+        var status = stat()
+        try #require(stat(path, &status) == 0)
+        #expect(Int(status.st_blocks) * 512 >= size, "\(status.st_blocks) blocks of 512 bytes for \(size) bytes")
+        // LMDB's own pages of two small commits, not the mebibytes ahead of them.
+        #expect(written < 1 << 20, "\(written) bytes written for a store of \(used) bytes in a file of \(size)")
     }
 
     @Test(.enabled(if: FileManager.default.fileExists(atPath: "/dev/shm"), "needs /dev/shm"))
