@@ -26,7 +26,8 @@ import Darwin
 /// it, and the file is read without readahead (`POSIX_FADV_RANDOM`), so each one-page `pread`
 /// caches one page of zeros and nothing goes to the disk until LMDB writes the page. (Writing
 /// the zeros instead, one `pwrite` a page, cached the pages as singly but wrote every new page
-/// of the file twice.)
+/// of the file twice.) The first time, it also reads in what an earlier run extended the file
+/// by, which may have left the cache since (after a reboot, say).
 ///
 /// The extension happens inside the write transaction, while LMDB's writer lock is held: no
 /// other writer, in this process or another, can be placing pages beyond the last committed one.
@@ -41,6 +42,8 @@ struct PageCacheShape {
 
     private var fileSize = 0
     private var skip: Bool?
+    /// Whether the pages an earlier run left beyond LMDB's have been read in.
+    private var adopted = false
 
     /// Extends `descriptor`'s file so at least `keepAhead` bytes lie beyond `usedBytes`, never
     /// past `mapSize`, reading each new page in alone. Failures (a full disk) are left for LMDB's
@@ -52,19 +55,31 @@ struct PageCacheShape {
             if skip == false { _ = posix_fadvise(descriptor, 0, 0, POSIX_FADV_RANDOM) }
         }
         guard skip == false, pageSize > 0 else { return }
-        if fileSize < usedBytes + Self.keepAhead {
+        if fileSize < usedBytes + Self.keepAhead || !adopted {
             var status = stat()
             guard fstat(descriptor, &status) == 0 else { return }
             fileSize = Int(status.st_size)
         }
+        if !adopted {
+            // What an earlier run extended the file by may have left the cache (after a reboot,
+            // say): read it in again, a page at a time, before LMDB writes there in runs.
+            adopted = true
+            readIn(from: usedBytes, to: min(fileSize, usedBytes + Self.extendTo), descriptor: descriptor, pageSize: pageSize)
+        }
         guard fileSize < usedBytes + Self.keepAhead else { return }
         let target = min(usedBytes + Self.extendTo, mapSize)
-        var offset = max(fileSize, usedBytes)
-        guard offset < target, posix_fallocate(descriptor, off_t(offset), off_t(target - offset)) == 0 else { return }
+        let start = max(fileSize, usedBytes)
+        guard start < target, posix_fallocate(descriptor, off_t(start), off_t(target - start)) == 0 else { return }
         fileSize = max(fileSize, target)
+        readIn(from: start, to: target, descriptor: descriptor, pageSize: pageSize)
+    }
+
+    /// Reads the pages from `start` to `end` one `pread` each: each is cached as a page of its own.
+    private func readIn(from start: Int, to end: Int, descriptor: Int32, pageSize: Int) {
+        var offset = start
         var page = [UInt8](repeating: 0, count: pageSize)
         page.withUnsafeMutableBytes { buffer in
-            while offset + pageSize <= target, pread(descriptor, buffer.baseAddress, pageSize, off_t(offset)) == pageSize {
+            while offset + pageSize <= end, pread(descriptor, buffer.baseAddress, pageSize, off_t(offset)) == pageSize {
                 offset += pageSize
             }
         }

@@ -72,6 +72,43 @@ import Testing
         #expect(written < 1 << 20, "\(written) bytes written for a store of \(used) bytes in a file of \(size)")
     }
 
+    /// Which of the first `bytes` of the file at `path` are in the page cache, page by page
+    /// (`mincore` over a mapping of it, which brings nothing in).
+    static func residentPages(_ path: String, bytes: Int) throws -> [Bool] {
+        let descriptor = open(path, O_RDONLY)
+        try #require(descriptor >= 0)
+        defer { close(descriptor) }
+        let map = try #require(mmap(nil, bytes, PROT_READ, MAP_SHARED, descriptor, 0))
+        try #require(map != MAP_FAILED)
+        defer { munmap(map, bytes) }
+        var vector = [UInt8](repeating: 0, count: (bytes + Self.pageSize - 1) / Self.pageSize)
+        try #require(mincore(map, bytes, &vector) == 0)
+        return vector.map { $0 & 1 == 1 }
+    }
+
+    static let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
+
+    @Test func thePagesAnEarlierRunLeftAheadAreReadInAgain() throws {
+        let directory = try TemporaryDirectory("page-cache-shape")
+        let type = try Self.fileSystemType(directory.path)
+        try #require(type != "tmpfs" && type != "ramfs", "the temporary directory is on \(type)")
+        try Self.load(try EventLog(path: directory.path))
+        let path = directory.appending("data.mdb")
+        // Out of the cache, as after a reboot: the store is closed and its pages are clean.
+        let descriptor = open(path, O_RDONLY)
+        try #require(descriptor >= 0)
+        _ = posix_fadvise(descriptor, 0, 0, POSIX_FADV_DONTNEED)
+        close(descriptor)
+        let size = try Self.fileSize(path)
+        let evicted = try Self.residentPages(path, bytes: size).filter { !$0 }.count
+        try #require(evicted > 0, "no page of the store left the cache")
+        // Opening the store runs a write transaction.
+        let log = try EventLog(path: directory.path)
+        let used = try log.storeBytes()
+        let ahead = try Self.residentPages(path, bytes: size)[(used / Self.pageSize)...]
+        #expect(ahead.allSatisfy { $0 }, "\(ahead.filter { !$0 }.count) of the \(ahead.count) pages ahead are not cached")
+    }
+
     @Test(.enabled(if: FileManager.default.fileExists(atPath: "/dev/shm"), "needs /dev/shm"))
     func onTmpfsNothingIsWrittenAhead() throws {
         let path = "/dev/shm/ledger-page-cache-shape-\(UUID().uuidString)"
