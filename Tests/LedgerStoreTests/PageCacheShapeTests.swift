@@ -21,6 +21,14 @@ import Testing
         return String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// A temporary directory, required to be on a file system that writes back (not tmpfs).
+    static func directoryOnDisk() throws -> TemporaryDirectory {
+        let directory = try TemporaryDirectory("page-cache-shape")
+        let type = try fileSystemType(directory.path)
+        try #require(type != "tmpfs" && type != "ramfs", "the temporary directory is on \(type)")
+        return directory
+    }
+
     static func fileSize(_ path: String) throws -> Int {
         try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
     }
@@ -32,9 +40,7 @@ import Testing
     }
 
     @Test func onADiskTheFileRunsAheadOfItsPagesAndTheStoreReadsAsAnyOther() throws {
-        let directory = try TemporaryDirectory("page-cache-shape")
-        let type = try Self.fileSystemType(directory.path)
-        try #require(type != "tmpfs" && type != "ramfs", "the temporary directory is on \(type)")
+        let directory = try Self.directoryOnDisk()
         do {
             let log = try EventLog(path: directory.path)
             try Self.load(log)
@@ -52,9 +58,7 @@ import Testing
     }
 
     @Test func theMebibytesAheadAreAllocatedWithoutBeingWritten() throws {
-        let directory = try TemporaryDirectory("page-cache-shape")
-        let type = try Self.fileSystemType(directory.path)
-        try #require(type != "tmpfs" && type != "ramfs", "the temporary directory is on \(type)")
+        let directory = try Self.directoryOnDisk()
         let before = try #require(ProcessStatus.writtenBytesOfThisThread())
         // Opening the store and the first append each run a write transaction on this thread.
         let log = try EventLog(path: directory.path)
@@ -89,9 +93,7 @@ import Testing
     static let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
 
     @Test func thePagesAnEarlierRunLeftAheadAreReadInAgain() throws {
-        let directory = try TemporaryDirectory("page-cache-shape")
-        let type = try Self.fileSystemType(directory.path)
-        try #require(type != "tmpfs" && type != "ramfs", "the temporary directory is on \(type)")
+        let directory = try Self.directoryOnDisk()
         try Self.load(try EventLog(path: directory.path))
         let path = directory.appending("data.mdb")
         // Out of the cache, as after a reboot: the store is closed and its pages are clean.
