@@ -82,6 +82,11 @@ struct ByteReader<Bytes: RandomAccessCollection<UInt8>> where Bytes.Index == Int
         return String(decoding: bytes[range], as: UTF8.self)
     }
 
+    /// The bytes of a counted string (`ByteWriter.appendCounted`), in place.
+    mutating func countedBytes() throws(StoreError) -> Bytes.SubSequence {
+        bytes[try stringRange()]
+    }
+
     mutating func optionalString() throws(StoreError) -> String? {
         try byte() == 0 ? nil : try string()
     }

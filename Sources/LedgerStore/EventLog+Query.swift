@@ -107,14 +107,15 @@ extension EventLog {
         // announcement was retracted and made again elsewhere is listed under both.
         var seen = Set<String>()
         let prefix = department.map(StoreKeys.linePrefix) ?? []
-        try txn.withCursor(layout.departmentLines) { cursor in
-            var entry = try cursor.seek(atOrAfter: prefix)
-            while let current = entry, StoreKeys.hasPrefix(current.key, prefix) {
-                if let separator = current.key.firstIndex(of: 0) {
-                    let slug = String(decoding: current.key[(separator + 1)...], as: UTF8.self)
+        // The keys are read in place in the map.
+        _ = try txn.withCursor(layout.departmentLines) { cursor in
+            try cursor.visit(from: prefix) { key, _ in
+                guard StoreKeys.hasPrefix(key, prefix, count: prefix.count) else { return false }
+                if let separator = key.firstIndex(of: 0) {
+                    let slug = String(decoding: UnsafeRawBufferPointer(rebasing: key[(separator + 1)...]), as: UTF8.self)
                     if department != nil || seen.insert(slug).inserted { slugs.append(slug) }
                 }
-                entry = try cursor.next()
+                return true
             }
         }
         return slugs

@@ -77,11 +77,25 @@ extension EventLog {
     }
 
     /// The state of `line` at the end of `date` through an open cursor on `line_index`: one seek.
+    /// The entry is decoded in place in the map, nothing copied out first.
     static func timelineState(_ line: String, at date: CivilDate, _ cursor: inout Cursor) throws -> LineState? {
-        guard let found = record(try cursor.seek(atOrAfter: StoreKeys.timeline(line, date)), line: line) else {
-            return nil
+        let key = StoreKeys.timeline(line, date)
+        // The line's timeline keys are its prefix and a day: the first key at or after `key` is
+        // the entry wanted if it has the same length and prefix, else the line has none by then.
+        let prefixCount = key.count - 4
+        var state: LineState?
+        var damage: StoreError?
+        try cursor.visit(from: key) { found, value in
+            guard found.count == key.count, StoreKeys.hasPrefix(found, key, count: prefixCount) else { return false }
+            do throws(StoreError) {
+                state = try LineStateCodec.decode(value, line: line)
+            } catch {
+                damage = error
+            }
+            return false
         }
-        return try LineStateCodec.decode(found.bytes, line: line)
+        if let damage { throw damage }
+        return state
     }
 
     /// The raw timeline record of `line` strictly before `date`.

@@ -71,12 +71,14 @@ enum LateFunding {
         _ date: CivilDate, line: String, _ cursor: inout Cursor
     ) throws -> (amount: Pence, latest: CivilDate?) {
         let prefix = StoreKeys.lateFundingPrefix(line)
+        var dayPrefix = prefix
+        dayPrefix.append(0)
         let day = StoreKeys.dayNumber(date)
         var sum: Int64 = 0
         var latest: UInt32?
         var days = 0
         var tooMany = false
-        try cursor.visit(from: prefix + [0]) { key, value in
+        try cursor.visit(from: dayPrefix) { key, value in
             guard let bucket = bucket(of: key, line: prefix, level: 0), bucket <= day else { return false }
             guard days < directDays else {
                 tooMany = true
@@ -102,7 +104,6 @@ enum LateFunding {
                     return true
                 }
             }
-            let dayPrefix = prefix + [0]
             if let found = try cursor.seek(atOrBefore: StoreKeys.lateFunding(line, level: 0, bucket: day)),
                StoreKeys.hasPrefix(found.key, dayPrefix) {
                 latest = BigEndian.uint32(found.key, at: dayPrefix.count)
@@ -113,7 +114,9 @@ enum LateFunding {
 
     /// The bucket number of `key` when it is one of level `level` of the line whose late funding keys start `line`.
     private static func bucket(of key: UnsafeRawBufferPointer, line: [UInt8], level: Int) -> UInt32? {
-        guard key.count == line.count + 5, key.starts(with: line), key[line.count] == UInt8(level) else { return nil }
+        guard key.count == line.count + 5, StoreKeys.hasPrefix(key, line, count: line.count), key[line.count] == UInt8(level) else {
+            return nil
+        }
         return BigEndian.uint32(key, at: line.count + 1)
     }
 

@@ -68,7 +68,7 @@ enum LineStateCodec {
         }
     }
 
-    private static func optionalInteger(_ reader: inout ByteReader<[UInt8]>) throws(StoreError) -> Int64? {
+    private static func optionalInteger<Bytes>(_ reader: inout ByteReader<Bytes>) throws(StoreError) -> Int64? {
         try reader.byte() == 0 ? nil : try reader.int64()
     }
 
@@ -101,7 +101,9 @@ enum LineStateCodec {
     }
 
     /// The state a record of `line` holds, or nil for the empty record.
-    static func decode(_ bytes: [UInt8], line: String) throws(StoreError) -> LineState? {
+    static func decode<Bytes: RandomAccessCollection<UInt8>>(
+        _ bytes: Bytes, line: String
+    ) throws(StoreError) -> LineState? where Bytes.Index == Int {
         guard !bytes.isEmpty else { return nil }
         var reader = ByteReader(bytes)
         guard try reader.byte() == version else { throw .corrupted("line state of an unknown version") }
@@ -113,7 +115,7 @@ enum LineStateCodec {
         guard let status: LineStatus = try choice(try reader.byte(), "status") else { throw .corrupted("line state status") }
         let pledged = Pence(try reader.int64())
         let funded = Pence(try reader.int64())
-        let dueText = try reader.optionalString()
+        let due = try reader.byte() == 0 ? nil : try reader.countedBytes()
         let slips = Int(try reader.int64())
         let slippedDays = Int(try reader.int64())
         let stage: BillStage? = try choice(try reader.byte(), "stage")
@@ -134,9 +136,11 @@ enum LineStateCodec {
         state.status = status
         state.pledged = pledged
         state.funded = funded
-        if let dueText {
-            guard let due = DueDate(parsing: dueText) else { throw .corrupted("line state due") }
-            state.due = due
+        if let due {
+            guard let parsed = due.withContiguousStorageIfAvailable({ DueDate(utf8: UnsafeRawBufferPointer($0)) }) ?? nil else {
+                throw .corrupted("line state due")
+            }
+            state.due = parsed
         }
         state.slips = slips
         state.slippedDays = slippedDays

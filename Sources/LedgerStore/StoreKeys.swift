@@ -101,4 +101,13 @@ enum StoreKeys {
     static func hasPrefix(_ key: [UInt8], _ prefix: [UInt8]) -> Bool {
         key.count >= prefix.count && key[0..<prefix.count].elementsEqual(prefix)
     }
+
+    /// Whether a key in place in the map starts with the first `count` bytes of `prefix`.
+    static func hasPrefix(_ key: UnsafeRawBufferPointer, _ prefix: [UInt8], count: Int) -> Bool {
+        guard key.count >= count, prefix.count >= count else { return false }
+        return prefix.withUnsafeBytes { prefix in
+            for index in 0..<count where key[index] != prefix[index] { return false }
+            return true
+        }
+    }
 }

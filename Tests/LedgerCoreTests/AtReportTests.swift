@@ -137,6 +137,39 @@ import Testing
         #expect(result.allLines.contains { $0.overdue } && result.allLines.contains { $0.state.stage != nil })
     }
 
+    /// The answer is written into room reckoned beforehand: a line with every member at its
+    /// widest (the longest choices, integers of 20 characters, strings escaped to six bytes each)
+    /// still fits, and is written exactly as the value is encoded.
+    @Test func theWidestLinesFitTheRoomMadeForThem() throws {
+        let control = String(repeating: "\u{1}", count: 40)
+        var states: [LineState] = []
+        for (index, department) in ["a", control, "b\"\\"].enumerated() {
+            let announcement = Announcement(
+                department: department, departmentName: control, title: control + "\"\\ é", amount: Pence(.min),
+                due: DueDate(try #require(CivilDate(iso: "9999-12-31"))), parent: control, kind: .recommendation,
+                madeBy: control, money: .reannounced
+            )
+            var state = LineState(line: "\(control)\(index)", announcedOn: .earliest, announcement: announcement)
+            state.status = .withdrawn
+            state.funded = Pence(.min)
+            state.slips = Int(Int64.min)
+            state.slippedDays = Int(Int64.min)
+            state.stage = .considerationOfAmendments
+            state.bill = control
+            state.house = .commons
+            state.replacedBy = control
+            state.deliveredOn = .latest
+            state.lateDays = Int(Int64.min)
+            state.response = .acceptedInPrinciple
+            state.lastActivity = .latest
+            states.append(state)
+        }
+        let result = AtReport.build(at: .latest, knownAt: control + "\"", states: states)
+        var direct = Array("prefix:".utf8)
+        AtJSON.encode(result, into: &direct)
+        #expect(String(decoding: direct, as: UTF8.self) == "prefix:" + CanonicalJSON.string(AtJSON.value(result), sortKeys: false))
+    }
+
     @Test func anEmptyLedgerIsEncodedToo() throws {
         let result = AtReport.build(at: try #require(CivilDate(iso: "2025-01-01")), knownAt: nil, states: [])
         var direct = Array("prefix:".utf8)

@@ -233,28 +233,39 @@ public enum CanonicalJSON {
     }
 
     private static func appendEscaped(_ utf8: UnsafeBufferPointer<UInt8>, to bytes: inout [UInt8]) {
+        escape(utf8, run: { bytes.append(contentsOf: $0) }, byte: { bytes.append($0) })
+    }
+
+    /// Writes `utf8` escaped exactly as ECMAScript's `JSON.stringify` does, without the quotes:
+    /// runs that need no escaping through `run`, and each escape a byte at a time through `byte`.
+    @inline(__always)
+    static func escape(
+        _ utf8: UnsafeBufferPointer<UInt8>, run: (UnsafeBufferPointer<UInt8>) -> Void, byte: (UInt8) -> Void
+    ) {
         var runStart = 0
         for position in 0..<utf8.count {
-            let byte = utf8[position]
-            guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<position]))
+            let value = utf8[position]
+            guard value < 0x20 || value == UInt8(ascii: "\"") || value == UInt8(ascii: "\\") else { continue }
+            run(UnsafeBufferPointer(rebasing: utf8[runStart..<position]))
             runStart = position + 1
-            bytes.append(UInt8(ascii: "\\"))
-            switch byte {
-            case UInt8(ascii: "\""): bytes.append(UInt8(ascii: "\""))
-            case UInt8(ascii: "\\"): bytes.append(UInt8(ascii: "\\"))
-            case 0x08: bytes.append(UInt8(ascii: "b"))
-            case 0x09: bytes.append(UInt8(ascii: "t"))
-            case 0x0A: bytes.append(UInt8(ascii: "n"))
-            case 0x0C: bytes.append(UInt8(ascii: "f"))
-            case 0x0D: bytes.append(UInt8(ascii: "r"))
+            byte(UInt8(ascii: "\\"))
+            switch value {
+            case UInt8(ascii: "\""): byte(UInt8(ascii: "\""))
+            case UInt8(ascii: "\\"): byte(UInt8(ascii: "\\"))
+            case 0x08: byte(UInt8(ascii: "b"))
+            case 0x09: byte(UInt8(ascii: "t"))
+            case 0x0A: byte(UInt8(ascii: "n"))
+            case 0x0C: byte(UInt8(ascii: "f"))
+            case 0x0D: byte(UInt8(ascii: "r"))
             default:
                 let hex: StaticString = "0123456789abcdef"
-                bytes.append(contentsOf: "u00".utf8)
-                bytes.append(hex.utf8Start[Int(byte >> 4)])
-                bytes.append(hex.utf8Start[Int(byte & 0x0F)])
+                byte(UInt8(ascii: "u"))
+                byte(UInt8(ascii: "0"))
+                byte(UInt8(ascii: "0"))
+                byte(hex.utf8Start[Int(value >> 4)])
+                byte(hex.utf8Start[Int(value & 0x0F)])
             }
         }
-        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<utf8.count]))
+        run(UnsafeBufferPointer(rebasing: utf8[runStart..<utf8.count]))
     }
 }

@@ -59,13 +59,26 @@ public enum AtJSON {
 extension AtJSON {
     /// Appends the result's JSON to `bytes`, byte for byte what encoding `value(result)` gives,
     /// without building the value first: a whole-ledger answer has thousands of lines.
+    ///
+    /// The answer is written in place into one array made with room for the most it can take
+    /// (`Writer.room`), each piece a store at a position: a line is about a hundred pieces, and
+    /// appending them one by one, each with its checks for room and for a shared buffer, cost
+    /// more than the line's read from the store.
     public static func encode(_ result: AtResult, into bytes: inout [UInt8]) {
-        // Room for the whole answer at once (a line takes about 400 bytes, more with long titles):
-        // growing a buffer of megabytes step by step copies it over and over.
-        let lines = result.departments.reduce(0) { $0 + $1.lines.count }
-        bytes.reserveCapacity(bytes.count + 1_024 + 256 * result.departments.count + 512 * lines)
-        var writer = Writer(bytes: bytes)
-        bytes = []
+        var room = bytes.count + Writer.fixedRoom + Writer.stringRoom(result.knownAt)
+        for department in result.departments {
+            room += Writer.departmentRoom + Writer.stringRoom(department.department) + Writer.stringRoom(department.name)
+            for snapshot in department.lines { room += Writer.lineRoom(snapshot.state) }
+        }
+        bytes = [UInt8](unsafeUninitializedCapacity: room) { buffer, count in
+            var writer = Writer(buffer)
+            writer.raw(bytes)
+            write(result, &writer)
+            count = writer.count
+        }
+    }
+
+    private static func write(_ result: AtResult, _ writer: inout Writer) {
         writer.open()
         writer.date("at", result.at)
         writer.string("known_at", result.knownAt)
@@ -102,7 +115,6 @@ extension AtJSON {
         }
         writer.closeArray()
         writer.close()
-        bytes = writer.bytes
     }
 
     private static func line(_ snapshot: LineSnapshot, _ writer: inout Writer) {
@@ -133,112 +145,204 @@ extension AtJSON {
         writer.close()
     }
 
-    /// Compact JSON written member by member, commas placed as containers fill.
+    /// Compact JSON written member by member into room made for it beforehand, commas placed as
+    /// containers fill. Every store is checked against the room, so a bound too small stops the
+    /// process rather than write past it.
     private struct Writer {
-        var bytes: [UInt8]
+        private let buffer: UnsafeMutableBufferPointer<UInt8>
+        private(set) var count = 0
         private var needsComma = false
 
-        init(bytes: [UInt8]) {
-            self.bytes = bytes
+        init(_ buffer: UnsafeMutableBufferPointer<UInt8>) {
+            self.buffer = buffer
+        }
+
+        /// The most the result's own members take, but for `known_at`: names, a date, three
+        /// integers of up to 20 characters (about 130 bytes).
+        static let fixedRoom = 256
+        /// The most a department's members take, but for its slug, name and lines: names and 13
+        /// integers (about 480 bytes).
+        static let departmentRoom = 768
+        /// The most a line's members take, but for its strings: names, six integers, three
+        /// dates, a flag and the choices' longest names (about 530 bytes).
+        private static let lineRoomBesideStrings = 768
+
+        /// The most a string takes quoted: six bytes for each of its own (`\u001f`), and the quotes.
+        static func stringRoom(_ text: String?) -> Int {
+            text.map { 6 * $0.utf8.count + 2 } ?? 4
+        }
+
+        /// The most a line's object takes.
+        static func lineRoom(_ state: LineState) -> Int {
+            lineRoomBesideStrings + stringRoom(state.line) + stringRoom(state.title) + stringRoom(state.parent)
+                + stringRoom(state.bill) + stringRoom(state.replacedBy) + stringRoom(state.madeBy)
+        }
+
+        mutating func raw(_ bytes: some Collection<UInt8>) {
+            precondition(count + bytes.count <= buffer.count, "at JSON outgrew its room")
+            _ = UnsafeMutableBufferPointer(rebasing: buffer[count...]).initialize(fromContentsOf: bytes)
+            count += bytes.count
+        }
+
+        private mutating func byte(_ value: UInt8) {
+            precondition(count < buffer.count, "at JSON outgrew its room")
+            buffer[count] = value
+            count += 1
+        }
+
+        private mutating func raw(_ text: StaticString) {
+            raw(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
         }
 
         mutating func open() {
-            bytes.append(UInt8(ascii: "{"))
+            byte(UInt8(ascii: "{"))
             needsComma = false
         }
 
         mutating func close() {
-            bytes.append(UInt8(ascii: "}"))
+            byte(UInt8(ascii: "}"))
             needsComma = true
         }
 
         mutating func openArray() {
-            bytes.append(UInt8(ascii: "["))
+            byte(UInt8(ascii: "["))
             needsComma = false
         }
 
         mutating func closeArray() {
-            bytes.append(UInt8(ascii: "]"))
+            byte(UInt8(ascii: "]"))
             needsComma = true
         }
 
         /// A comma before the next element or member, unless it is the first.
         mutating func separate() {
-            if needsComma { bytes.append(UInt8(ascii: ",")) }
+            if needsComma { byte(UInt8(ascii: ",")) }
             needsComma = false
         }
 
         /// A member name of docs/at.md: plain ASCII that needs no escaping, copied as it is.
         mutating func key(_ name: StaticString) {
             separate()
-            bytes.append(UInt8(ascii: "\""))
-            name.withUTF8Buffer { bytes.append(contentsOf: $0) }
-            bytes.append(UInt8(ascii: "\""))
-            bytes.append(UInt8(ascii: ":"))
+            byte(UInt8(ascii: "\""))
+            raw(name)
+            byte(UInt8(ascii: "\""))
+            byte(UInt8(ascii: ":"))
         }
 
         /// A member name known only at run time, escaped.
         mutating func key(_ name: String) {
             separate()
-            CanonicalJSON.appendString(name, to: &bytes)
-            bytes.append(UInt8(ascii: ":"))
+            var name = name
+            name.withUTF8 { quoted($0) }
+            byte(UInt8(ascii: ":"))
         }
 
         /// A member whose value is a string, or null when there is none.
         mutating func string(_ name: StaticString, _ value: String?) {
             key(name)
-            if let value { CanonicalJSON.appendString(value, to: &bytes) } else { appendNull() }
-            needsComma = true
-        }
-
-        /// A member whose value is a date in its ISO 8601 form, or null when there is none.
-        mutating func date(_ name: StaticString, _ value: CivilDate?) {
-            quoted(name, value) { date, bytes in date.appendISO8601(to: &bytes) }
-        }
-
-        /// A member whose value is a due date (a year, month or day), or null when there is none.
-        mutating func due(_ name: StaticString, _ value: DueDate?) {
-            quoted(name, value) { due, bytes in due.appendDescription(to: &bytes) }
-        }
-
-        /// A member whose value `write` puts between quotes as bytes that need no escaping, or null
-        /// when there is none.
-        private mutating func quoted<Value>(_ name: StaticString, _ value: Value?, _ write: (Value, inout [UInt8]) -> Void) {
-            key(name)
             if let value {
-                bytes.append(UInt8(ascii: "\""))
-                write(value, &bytes)
-                bytes.append(UInt8(ascii: "\""))
+                var value = value
+                value.withUTF8 { quoted($0) }
             } else {
-                appendNull()
+                raw("null")
             }
             needsComma = true
         }
 
+        /// `utf8` quoted and escaped exactly as ECMAScript's `JSON.stringify` does.
+        private mutating func quoted(_ utf8: UnsafeBufferPointer<UInt8>) {
+            byte(UInt8(ascii: "\""))
+            CanonicalJSON.escape(utf8, run: { raw($0) }, byte: { byte($0) })
+            byte(UInt8(ascii: "\""))
+        }
+
+        /// A member whose value is a date in its ISO 8601 form, or null when there is none.
+        mutating func date(_ name: StaticString, _ value: CivilDate?) {
+            key(name)
+            if let value {
+                byte(UInt8(ascii: "\""))
+                digits(value.year, width: 4)
+                byte(UInt8(ascii: "-"))
+                digits(value.month, width: 2)
+                byte(UInt8(ascii: "-"))
+                digits(value.day, width: 2)
+                byte(UInt8(ascii: "\""))
+            } else {
+                raw("null")
+            }
+            needsComma = true
+        }
+
+        /// A member whose value is a due date (a year, month or day), or null when there is none.
+        mutating func due(_ name: StaticString, _ value: DueDate?) {
+            key(name)
+            if let value {
+                byte(UInt8(ascii: "\""))
+                digits(value.year, width: 4)
+                if let month = value.month {
+                    byte(UInt8(ascii: "-"))
+                    digits(month, width: 2)
+                }
+                if let day = value.day {
+                    byte(UInt8(ascii: "-"))
+                    digits(day, width: 2)
+                }
+                byte(UInt8(ascii: "\""))
+            } else {
+                raw("null")
+            }
+            needsComma = true
+        }
+
+        /// `value`, from 0 to 10^width − 1, as exactly `width` digits.
+        private mutating func digits(_ value: Int, width: Int) {
+            precondition(count + width <= buffer.count, "at JSON outgrew its room")
+            var rest = value
+            for position in stride(from: count + width - 1, through: count, by: -1) {
+                buffer[position] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest % 10)
+                rest /= 10
+            }
+            count += width
+        }
+
         mutating func bool(_ name: StaticString, _ value: Bool) {
             key(name)
-            bytes.append(contentsOf: value ? "true".utf8 : "false".utf8)
+            raw(value ? "true" : "false")
             needsComma = true
         }
 
         /// A member whose value is an integer, or null when there is none.
         mutating func integer(_ name: StaticString, _ value: Int64?) {
             key(name)
-            appendInteger(value)
+            number(value)
         }
 
         mutating func integer(_ name: String, _ value: Int64) {
             key(name)
-            appendInteger(value)
+            number(value)
         }
 
-        private mutating func appendInteger(_ value: Int64?) {
-            if let value { CanonicalJSON.appendInteger(value, to: &bytes) } else { appendNull() }
+        private mutating func number(_ value: Int64?) {
+            if let value {
+                if value < 0 { byte(UInt8(ascii: "-")) }
+                var magnitude = value.magnitude
+                // At most 20 digits, made last first at the end of their room.
+                var length = 1
+                var scale: UInt64 = 10
+                while length < 20, magnitude >= scale {
+                    length += 1
+                    scale = scale &* 10
+                }
+                precondition(count + length <= buffer.count, "at JSON outgrew its room")
+                for position in stride(from: count + length - 1, through: count, by: -1) {
+                    buffer[position] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: magnitude % 10)
+                    magnitude /= 10
+                }
+                count += length
+            } else {
+                raw("null")
+            }
             needsComma = true
-        }
-
-        private mutating func appendNull() {
-            bytes.append(contentsOf: "null".utf8)
         }
     }
 }

@@ -51,6 +51,11 @@ public struct DueDate: Sendable, Hashable, CustomStringConvertible {
         self = parsed
     }
 
+    /// Parses exactly `YYYY`, `YYYY-MM` or `YYYY-MM-DD` in UTF-8 bytes, as `init(parsing:)` does text.
+    public init?(utf8 bytes: UnsafeRawBufferPointer) {
+        self.init(bytes: bytes)
+    }
+
     /// The period written as `YYYY`, `YYYY-MM` or `YYYY-MM-DD` in `bytes`.
     private init?<Bytes: RandomAccessCollection<UInt8>>(bytes: Bytes) where Bytes.Index == Int {
         switch bytes.count {
