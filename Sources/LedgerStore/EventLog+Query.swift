@@ -130,17 +130,19 @@ extension EventLog {
         _ line: String, at date: CivilDate, knownAt: Timestamp, fromProjection: Bool, _ txn: borrowing Transaction
     ) throws -> LineState? {
         let prefix = StoreKeys.lineEventsPrefix(line)
-        var counted: [(seq: UInt64, effective: CivilDate, record: LineEventRecord)] = []
+        // Dates are compared as the keys' day numbers, and made dates only where one is used.
+        let lastDay = StoreKeys.dayNumber(date)
+        var counted: [(seq: UInt64, day: UInt32, record: LineEventRecord)] = []
         var fundingDifference = Pence.zero
-        // The latest date of a counted event other than a correction: the line's last activity then.
-        var lastActivity: CivilDate?
+        // The latest day of a counted event other than a correction: the line's last activity then.
+        var lastActivity: UInt32?
         var onlyFundingDiffers = fromProjection
         // The entries are read in place in the map: a line's history up to D may be long.
         var damaged: StoreError?
         try txn.withCursor(layout.lineIndex) { cursor in
             _ = try cursor.visit(from: prefix) { key, value in
                 guard key.starts(with: prefix) else { return false }
-                guard let effective = StoreKeys.date(fromLineEventKey: key, line: line), effective <= date else { return false }
+                guard let day = StoreKeys.dayNumber(fromLineEventKey: key, line: line), day <= lastDay else { return false }
                 guard let seq = StoreKeys.seq(fromLineEventKey: key, line: line) else {
                     damaged = .corrupted("a line_index key of \(line) is damaged")
                     return false
@@ -154,8 +156,8 @@ extension EventLog {
                 }
                 let countsThen = record.counts(knownAt: knownAt)
                 if countsThen {
-                    counted.append((seq, effective, record))
-                    if record.type != .corrected { lastActivity = effective }
+                    counted.append((seq, day, record))
+                    if record.type != .corrected { lastActivity = day }
                 }
                 if countsThen != record.counts(knownAt: nil) {
                     if let amount = record.fundedAmount {
@@ -173,12 +175,12 @@ extension EventLog {
             let projected = try txn.withCursor(layout.lineIndex) { late in try LateFunding.including(entry, through: date, &late) }
             guard var state = projected else { return nil }
             state.funded = state.funded + fundingDifference
-            if let lastActivity { state.lastActivity = lastActivity }
+            if let lastActivity, let activity = StoreKeys.date(dayNumber: lastActivity) { state.lastActivity = activity }
             return state
         }
         var fold = LineFold()
-        for (seq, effective, record) in counted {
-            if let amount = record.fundedAmount {
+        for (seq, day, record) in counted {
+            if let amount = record.fundedAmount, let effective = StoreKeys.date(dayNumber: day) {
                 fold.fund(amount, on: effective)
             } else {
                 fold.apply(try Self.storedEvent(seq: seq, txn, layout).event.event)

@@ -83,8 +83,13 @@ enum StoreKeys {
     /// The date of a line-event key (an array, or the key in place in the map).
     static func date<Key: RandomAccessCollection<UInt8>>(fromLineEventKey key: Key, line: String) -> CivilDate?
     where Key.Index == Int {
-        guard let days = BigEndian.uint32(key, at: line.utf8.count + 2) else { return nil }
-        return date(dayNumber: days)
+        dayNumber(fromLineEventKey: key, line: line).flatMap { date(dayNumber: $0) }
+    }
+
+    /// The day number of a line-event key.
+    static func dayNumber<Key: RandomAccessCollection<UInt8>>(fromLineEventKey key: Key, line: String) -> UInt32?
+    where Key.Index == Int {
+        BigEndian.uint32(key, at: line.utf8.count + 2)
     }
 
     /// The seq of a line-event key.
