@@ -61,9 +61,9 @@ extension AtJSON {
     /// without building the value first: a whole-ledger answer has thousands of lines.
     ///
     /// The answer is written in place into one array made with room for the most it can take
-    /// (`Writer.room`), each piece a store at a position: a line is about a hundred pieces, and
-    /// appending them one by one, each with its checks for room and for a shared buffer, cost
-    /// more than the line's read from the store.
+    /// (`Writer.lineRoom` and the rooms beside it), each piece a store at a position: a line is
+    /// about a hundred pieces, and appending them one by one, each with its checks for room and
+    /// for a shared buffer, cost more than the line's read from the store.
     public static func encode(_ result: AtResult, into bytes: inout [UInt8]) {
         var room = bytes.count + Writer.fixedRoom + Writer.stringRoom(result.knownAt)
         for department in result.departments {
