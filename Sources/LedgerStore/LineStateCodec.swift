@@ -137,9 +137,10 @@ enum LineStateCodec {
         state.pledged = pledged
         state.funded = funded
         if let due {
-            guard let parsed = due.withContiguousStorageIfAvailable({ DueDate(utf8: UnsafeRawBufferPointer($0)) }) ?? nil else {
-                throw .corrupted("line state due")
-            }
+            // Read in place (an array and the map are both contiguous), else from a copy's text.
+            let parsed = due.withContiguousStorageIfAvailable { DueDate(utf8: UnsafeRawBufferPointer($0)) }
+                ?? DueDate(parsing: String(decoding: due, as: UTF8.self))
+            guard let parsed else { throw .corrupted("line state due") }
             state.due = parsed
         }
         state.slips = slips
