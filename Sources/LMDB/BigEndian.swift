@@ -39,6 +39,21 @@ public enum BigEndian {
         read(UInt64.self, from: bytes, at: offset)
     }
 
+    /// Reads 8 bytes at `offset` of bytes in place (a key or value in the map) as a big-endian
+    /// integer, or nil when too short: one load, where the generic reader goes a byte at a time.
+    @inlinable
+    public static func uint64(_ bytes: UnsafeRawBufferPointer, at offset: Int = 0) -> UInt64? {
+        guard offset >= 0, offset + 8 <= bytes.count else { return nil }
+        return UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+    }
+
+    /// Reads 4 bytes at `offset` of bytes in place as a big-endian integer, or nil when too short.
+    @inlinable
+    public static func uint32(_ bytes: UnsafeRawBufferPointer, at offset: Int = 0) -> UInt32? {
+        guard offset >= 0, offset + 4 <= bytes.count else { return nil }
+        return UInt32(bigEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+    }
+
     /// Reads 4 bytes at `offset` as a big-endian integer, or nil when too short.
     @inlinable
     public static func uint32<Bytes: RandomAccessCollection>(_ bytes: Bytes, at offset: Int = 0) -> UInt32?

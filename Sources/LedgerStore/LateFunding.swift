@@ -70,8 +70,10 @@ enum LateFunding {
     static func through(
         _ date: CivilDate, line: String, _ cursor: inout Cursor
     ) throws -> (amount: Pence, latest: CivilDate?) {
-        let prefix = StoreKeys.lateFundingPrefix(line)
-        var dayPrefix = prefix
+        // `line 0x00 0x00 0x00`, where the line's day buckets start; its first bytes, all but the
+        // level, are the prefix of each of the line's late funding keys.
+        var dayPrefix = StoreKeys.lateFundingPrefix(line)
+        let prefix = dayPrefix.count
         dayPrefix.append(0)
         let day = StoreKeys.dayNumber(date)
         var sum: Int64 = 0
@@ -79,13 +81,13 @@ enum LateFunding {
         var days = 0
         var tooMany = false
         try cursor.visit(from: dayPrefix) { key, value in
-            guard let bucket = bucket(of: key, line: prefix, level: 0), bucket <= day else { return false }
+            guard let bucket = bucket(of: key, line: dayPrefix, prefix: prefix, level: 0), bucket <= day else { return false }
             guard days < directDays else {
                 tooMany = true
                 return false
             }
             days += 1
-            sum &+= Bucket(value).sum
+            sum &+= Bucket.sum(value)
             latest = bucket
             return true
         }
@@ -99,8 +101,8 @@ enum LateFunding {
                 let start = level == levels - 1 ? 0 : (day >> (shift + bitsPerLevel)) << bitsPerLevel
                 guard start < end else { continue }
                 try cursor.visit(from: StoreKeys.lateFunding(line, level: level, bucket: start)) { key, value in
-                    guard let bucket = bucket(of: key, line: prefix, level: level), bucket < end else { return false }
-                    sum &+= Bucket(value).sum
+                    guard let bucket = bucket(of: key, line: dayPrefix, prefix: prefix, level: level), bucket < end else { return false }
+                    sum &+= Bucket.sum(value)
                     return true
                 }
             }
@@ -112,12 +114,13 @@ enum LateFunding {
         return (Pence(sum), latest.flatMap(StoreKeys.date(dayNumber:)))
     }
 
-    /// The bucket number of `key` when it is one of level `level` of the line whose late funding keys start `line`.
-    private static func bucket(of key: UnsafeRawBufferPointer, line: [UInt8], level: Int) -> UInt32? {
-        guard key.count == line.count + 5, StoreKeys.hasPrefix(key, line, count: line.count), key[line.count] == UInt8(level) else {
+    /// The bucket number of `key` when it is one of level `level` of the line whose late funding
+    /// keys start with the first `prefix` bytes of `line`.
+    private static func bucket(of key: UnsafeRawBufferPointer, line: [UInt8], prefix: Int, level: Int) -> UInt32? {
+        guard key.count == prefix + 5, StoreKeys.hasPrefix(key, line, count: prefix), key[prefix] == UInt8(level) else {
             return nil
         }
-        return BigEndian.uint32(key, at: line.count + 1)
+        return BigEndian.uint32(key, at: prefix + 1)
     }
 
     /// `state` at the end of `date` with the line's late amounts through it taken in.
@@ -143,6 +146,11 @@ enum LateFunding {
         init<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes) where Bytes.Index == Int {
             sum = Int64(bitPattern: BigEndian.uint64(bytes) ?? 0)
             count = Int64(bitPattern: BigEndian.uint64(bytes, at: 8) ?? 0)
+        }
+
+        /// The sum of a bucket's record in place in the map, its count left unread.
+        static func sum(_ bytes: UnsafeRawBufferPointer) -> Int64 {
+            Int64(bitPattern: BigEndian.uint64(bytes) ?? 0)
         }
 
         var bytes: [UInt8] {

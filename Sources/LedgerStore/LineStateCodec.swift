@@ -129,33 +129,20 @@ enum LineStateCodec {
         let madeBy = try reader.optionalString()
         let money: MoneyKind? = try choice(try reader.byte(), "money")
         let lastActivity = CivilDate(daysSinceEpoch: Int(try reader.int64()))
-        var state = LineState(
-            line: line, announcedOn: announcedOn,
-            announcement: Announcement(department: department, departmentName: departmentName, title: title, parent: parent, kind: kind)
-        )
-        state.status = status
-        state.pledged = pledged
-        state.funded = funded
+        var parsedDue: DueDate?
         if let due {
             // Read in place (an array and the map are both contiguous), else from a copy's text.
-            let parsed = due.withContiguousStorageIfAvailable { DueDate(utf8: UnsafeRawBufferPointer($0)) }
+            parsedDue = due.withContiguousStorageIfAvailable { DueDate(utf8: UnsafeRawBufferPointer($0)) }
                 ?? DueDate(parsing: String(decoding: due, as: UTF8.self))
-            guard let parsed else { throw .corrupted("line state due") }
-            state.due = parsed
+            guard parsedDue != nil else { throw .corrupted("line state due") }
         }
-        state.slips = slips
-        state.slippedDays = slippedDays
-        state.stage = stage
-        state.bill = bill
-        state.house = house
-        state.replacedBy = replacedBy
-        state.deliveredOn = deliveredOn
-        state.lateDays = lateDays
-        state.response = response
-        state.madeBy = madeBy
-        state.money = money
-        state.lastActivity = lastActivity
         guard reader.isAtEnd else { throw .corrupted("line state has bytes after its last field") }
-        return state
+        return LineState(
+            line: line, department: department, departmentName: departmentName, title: title, kind: kind,
+            parent: parent, status: status, pledged: pledged, funded: funded, due: parsedDue, slips: slips,
+            slippedDays: slippedDays, stage: stage, bill: bill, house: house, replacedBy: replacedBy,
+            deliveredOn: deliveredOn, lateDays: lateDays, response: response, madeBy: madeBy, money: money,
+            lastActivity: lastActivity, announcedOn: announcedOn
+        )
     }
 }

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import LMDB
 import LedgerCore
 
@@ -11,8 +14,14 @@ enum StoreKeys {
     static func id(_ id: String) -> [UInt8] { Array(id.utf8) }
 
     /// `line 0x00`: the prefix of every key of one line.
-    static func linePrefix(_ line: String) -> [UInt8] {
-        var key = Array(line.utf8)
+    static func linePrefix(_ line: String) -> [UInt8] { linePrefix(line, room: 0) }
+
+    /// `line 0x00` in an array with room for `room` bytes more, so that what a caller appends
+    /// finds its space made already: a key is built with one allocation.
+    private static func linePrefix(_ line: String, room: Int) -> [UInt8] {
+        var key: [UInt8] = []
+        key.reserveCapacity(line.utf8.count + 1 + room)
+        key.append(contentsOf: line.utf8)
         key.append(0)
         return key
     }
@@ -23,21 +32,26 @@ enum StoreKeys {
     /// The date of a day number.
     static func date(dayNumber: UInt32) -> CivilDate? { CivilDate(daysSinceEpoch: Int(dayNumber) - dayOffset) }
 
-    /// `line 0x00 kind`: the prefix of one part of a line's entries in `line_index`.
-    private static func linePart(_ line: String, _ kind: UInt8) -> [UInt8] {
-        var key = linePrefix(line)
+    /// `line 0x00 kind`: the prefix of one part of a line's entries in `line_index`, with room
+    /// for `room` bytes more.
+    private static func linePart(_ line: String, _ kind: UInt8, room: Int = 0) -> [UInt8] {
+        var key = linePrefix(line, room: 1 + room)
         key.append(kind)
         return key
     }
 
+    /// The bytes after a line's part prefix in its keys: a level and a bucket for late funding
+    /// sums, a day and a seq for events, a day for timeline entries.
+    private static let lateFundingTail = 5, lineEventTail = 12, timelineTail = 4
+
     /// `line 0x00 0x00`: the prefix of a line's late funding sums in `line_index` (`LateFunding`).
-    static func lateFundingPrefix(_ line: String) -> [UInt8] { linePart(line, 0) }
+    static func lateFundingPrefix(_ line: String) -> [UInt8] { linePart(line, 0, room: lateFundingTail) }
 
     /// `line 0x00 0x01`: the prefix of a line's events in `line_index`, right after its late funding sums.
-    static func lineEventsPrefix(_ line: String) -> [UInt8] { linePart(line, 1) }
+    static func lineEventsPrefix(_ line: String) -> [UInt8] { linePart(line, 1, room: lineEventTail) }
 
     /// `line 0x00 0x02`: the prefix of a line's timeline in `line_index`, right after its events.
-    static func timelinePrefix(_ line: String) -> [UInt8] { linePart(line, 2) }
+    static func timelinePrefix(_ line: String) -> [UInt8] { linePart(line, 2, room: timelineTail) }
 
     /// `line 0x00 0x02 ~day`: a line's state from a date on. The day is complemented, so a line's
     /// timeline runs newest first and its newest entry sits beside its newest events.
@@ -100,7 +114,9 @@ enum StoreKeys {
 
     /// `department 0x00 line`.
     static func departmentLine(_ department: String, _ line: String) -> [UInt8] {
-        linePrefix(department) + Array(line.utf8)
+        var key = linePrefix(department, room: line.utf8.count)
+        key.append(contentsOf: line.utf8)
+        return key
     }
 
     static func hasPrefix(_ key: [UInt8], _ prefix: [UInt8]) -> Bool {
@@ -110,9 +126,10 @@ enum StoreKeys {
     /// Whether a key in place in the map starts with the first `count` bytes of `prefix`.
     static func hasPrefix(_ key: UnsafeRawBufferPointer, _ prefix: [UInt8], count: Int) -> Bool {
         guard key.count >= count, prefix.count >= count else { return false }
+        guard count > 0 else { return true }
         return prefix.withUnsafeBytes { prefix in
-            for index in 0..<count where key[index] != prefix[index] { return false }
-            return true
+            guard let keyBytes = key.baseAddress, let prefixBytes = prefix.baseAddress else { return false }
+            return memcmp(keyBytes, prefixBytes, count) == 0
         }
     }
 }

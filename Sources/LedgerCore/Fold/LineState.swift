@@ -50,28 +50,47 @@ public struct LineState: Sendable, Hashable {
 
     /// The state a line starts in when it is announced.
     public init(line: String, announcedOn: CivilDate, announcement: Announcement) {
+        self.init(
+            line: line, department: announcement.department, departmentName: announcement.departmentName,
+            title: announcement.title, kind: announcement.kind, parent: announcement.parent, status: .active,
+            pledged: announcement.amount ?? .zero, funded: .zero, due: announcement.due, slips: 0, slippedDays: 0,
+            stage: nil, bill: nil, house: nil, replacedBy: nil, deliveredOn: nil, lateDays: nil, response: nil,
+            madeBy: announcement.madeBy, money: announcement.money, lastActivity: announcedOn, announcedOn: announcedOn
+        )
+    }
+
+    /// A state with every field given: a state read back as it was stored, built at once rather
+    /// than from an announcement and then changed field by field.
+    @inlinable
+    public init(
+        line: String, department: String, departmentName: String?, title: String, kind: CommitmentKind,
+        parent: String?, status: LineStatus, pledged: Pence, funded: Pence, due: DueDate?, slips: Int,
+        slippedDays: Int, stage: BillStage?, bill: String?, house: House?, replacedBy: String?,
+        deliveredOn: CivilDate?, lateDays: Int?, response: GovernmentResponse?, madeBy: String?,
+        money: MoneyKind?, lastActivity: CivilDate, announcedOn: CivilDate
+    ) {
         self.line = line
-        self.department = announcement.department
-        self.departmentName = announcement.departmentName
-        self.title = announcement.title
-        self.kind = announcement.kind
-        self.parent = announcement.parent
-        self.status = .active
-        self.pledged = announcement.amount ?? .zero
-        self.funded = .zero
-        self.due = announcement.due
-        self.slips = 0
-        self.slippedDays = 0
-        self.stage = nil
-        self.bill = nil
-        self.house = nil
-        self.replacedBy = nil
-        self.deliveredOn = nil
-        self.lateDays = nil
-        self.response = nil
-        self.madeBy = announcement.madeBy
-        self.money = announcement.money
-        self.lastActivity = announcedOn
+        self.department = department
+        self.departmentName = departmentName
+        self.title = title
+        self.kind = kind
+        self.parent = parent
+        self.status = status
+        self.pledged = pledged
+        self.funded = funded
+        self.due = due
+        self.slips = slips
+        self.slippedDays = slippedDays
+        self.stage = stage
+        self.bill = bill
+        self.house = house
+        self.replacedBy = replacedBy
+        self.deliveredOn = deliveredOn
+        self.lateDays = lateDays
+        self.response = response
+        self.madeBy = madeBy
+        self.money = money
+        self.lastActivity = lastActivity
         self.announcedOn = announcedOn
     }
 
