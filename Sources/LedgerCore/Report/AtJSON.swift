@@ -190,8 +190,13 @@ extension AtJSON {
             count += 1
         }
 
+        /// A literal's bytes, copied at once.
         private mutating func raw(_ text: StaticString) {
-            raw(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+            let length = text.utf8CodeUnitCount
+            precondition(count + length <= buffer.count, "at JSON outgrew its room")
+            guard let base = buffer.baseAddress else { return }
+            (base + count).initialize(from: text.utf8Start, count: length)
+            count += length
         }
 
         mutating func open() {
