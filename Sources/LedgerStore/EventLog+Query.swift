@@ -133,6 +133,7 @@ extension EventLog {
         // Dates are compared as the keys' day numbers, and made dates only where one is used.
         let lastDay = StoreKeys.dayNumber(date)
         var counted: [(seq: UInt64, day: UInt32, record: LineEventRecord)] = []
+        counted.reserveCapacity(128)
         var fundingDifference = Pence.zero
         // The latest day of a counted event other than a correction: the line's last activity then.
         var lastActivity: UInt32?
@@ -141,7 +142,7 @@ extension EventLog {
         var damaged: StoreError?
         try txn.withCursor(layout.lineIndex) { cursor in
             _ = try cursor.visit(from: prefix) { key, value in
-                guard key.starts(with: prefix) else { return false }
+                guard StoreKeys.hasPrefix(key, prefix, count: prefix.count) else { return false }
                 guard let day = StoreKeys.dayNumber(fromLineEventKey: key, line: line), day <= lastDay else { return false }
                 guard let seq = StoreKeys.seq(fromLineEventKey: key, line: line) else {
                     damaged = .corrupted("a line_index key of \(line) is damaged")

@@ -106,6 +106,16 @@ enum StoreKeys {
         BigEndian.uint32(key, at: line.utf8.count + 2)
     }
 
+    /// The day number of a line-event key in place in the map: one load.
+    static func dayNumber(fromLineEventKey key: UnsafeRawBufferPointer, line: String) -> UInt32? {
+        BigEndian.uint32(key, at: line.utf8.count + 2)
+    }
+
+    /// The seq of a line-event key in place in the map: one load.
+    static func seq(fromLineEventKey key: UnsafeRawBufferPointer, line: String) -> UInt64? {
+        BigEndian.uint64(key, at: line.utf8.count + 6)
+    }
+
     /// The seq of a line-event key.
     static func seq<Key: RandomAccessCollection<UInt8>>(fromLineEventKey key: Key, line: String) -> UInt64?
     where Key.Index == Int {
