@@ -100,26 +100,29 @@ enum StoreKeys {
         dayNumber(fromLineEventKey: key, line: line).flatMap { date(dayNumber: $0) }
     }
 
+    /// Where a line-event key's day starts, after `line 0x00 0x01`; its seq follows the day.
+    private static func lineEventDay(_ line: String) -> Int { line.utf8.count + 2 }
+
     /// The day number of a line-event key.
     static func dayNumber<Key: RandomAccessCollection<UInt8>>(fromLineEventKey key: Key, line: String) -> UInt32?
     where Key.Index == Int {
-        BigEndian.uint32(key, at: line.utf8.count + 2)
+        BigEndian.uint32(key, at: lineEventDay(line))
     }
 
     /// The day number of a line-event key in place in the map: one load.
     static func dayNumber(fromLineEventKey key: UnsafeRawBufferPointer, line: String) -> UInt32? {
-        BigEndian.uint32(key, at: line.utf8.count + 2)
-    }
-
-    /// The seq of a line-event key in place in the map: one load.
-    static func seq(fromLineEventKey key: UnsafeRawBufferPointer, line: String) -> UInt64? {
-        BigEndian.uint64(key, at: line.utf8.count + 6)
+        BigEndian.uint32(key, at: lineEventDay(line))
     }
 
     /// The seq of a line-event key.
     static func seq<Key: RandomAccessCollection<UInt8>>(fromLineEventKey key: Key, line: String) -> UInt64?
     where Key.Index == Int {
-        BigEndian.uint64(key, at: line.utf8.count + 6)
+        BigEndian.uint64(key, at: lineEventDay(line) + 4)
+    }
+
+    /// The seq of a line-event key in place in the map: one load.
+    static func seq(fromLineEventKey key: UnsafeRawBufferPointer, line: String) -> UInt64? {
+        BigEndian.uint64(key, at: lineEventDay(line) + 4)
     }
 
     /// `department 0x00 line`.

@@ -21,6 +21,14 @@ import Testing
         #expect(StoreKeys.lineEvent(Self.line, Self.date, 42) == slug + [0, 1] + BigEndian.bytes(day) + BigEndian.bytes(UInt64(42)))
         #expect(StoreKeys.departmentLine("home-office", Self.line) == Array("home-office".utf8) + [0] + slug)
         #expect(StoreKeys.linePrefix("") == [0])
+        // A line-event key's day and seq read back, from an array and in place.
+        let event = StoreKeys.lineEvent(Self.line, Self.date, 42)
+        #expect(StoreKeys.dayNumber(fromLineEventKey: event, line: Self.line) == day)
+        #expect(StoreKeys.seq(fromLineEventKey: event, line: Self.line) == 42)
+        event.withUnsafeBytes { inPlace in
+            #expect(StoreKeys.dayNumber(fromLineEventKey: inPlace, line: Self.line) == day)
+            #expect(StoreKeys.seq(fromLineEventKey: inPlace, line: Self.line) == 42)
+        }
     }
 
     @Test func aPrefixInPlaceIsComparedAsInAnArray() {
