@@ -187,6 +187,7 @@ let package = Package(
                 "LedgerCore", "LedgerProtocol", "LedgerClient", "LedgerServer", "LedgerTestSupport", "ledger", "ledgerd", "service-sandbox",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOExtras", package: "swift-nio-extras"),
             ]
         ),

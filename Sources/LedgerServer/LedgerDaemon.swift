@@ -84,7 +84,9 @@ public final class LedgerDaemon: Service, Sendable {
                 try await server.executeThenClose { inbound in
                     for try await accepted in inbound {
                         guard let connection = accepted else { continue }
-                        group.addTask { await self.serve(connection, handler) }
+                        // On its channel's loop: see EventLoopExecutor.
+                        let loop = EventLoopExecutor(connection.channel.channel.eventLoop)
+                        group.addTask(executorPreference: loop) { await self.serve(connection, handler) }
                     }
                 }
             }

@@ -31,9 +31,27 @@ struct RequestHandler {
 
     typealias Outbound = NIOAsyncChannelOutboundWriter<ResponsePart>
 
+    /// A request line longer than this is parsed and answered on Swift's cooperative pool, not on
+    /// the connection's event loop: parsing and checking a batch of events takes long enough to
+    /// hold up the loop's other connections, where a short request is answered sooner without
+    /// waking another thread (`EventLoopExecutor`).
+    static let longRequest = 16 << 10
+
+    /// Whether `frame` is a request line longer than `longRequest`.
+    static func isLong(_ frame: RequestFrame) -> Bool {
+        if case .line(let line) = frame { line.readableBytes > longRequest } else { false }
+    }
+
     /// Answers one frame, then marks the answer complete.
     func respond(to frame: RequestFrame, from connection: Connection, outbound: Outbound) async throws -> Next {
-        let next = try await answer(frame, connection, outbound)
+        let next: Next
+        if Self.isLong(frame) {
+            next = try await withTaskExecutorPreference(globalConcurrentExecutor) {
+                try await answer(frame, connection, outbound)
+            }
+        } else {
+            next = try await answer(frame, connection, outbound)
+        }
         if next == .keepReading { try await outbound.write(.answered) }
         return next
     }
