@@ -132,8 +132,9 @@ enum StoreKeys {
         return key
     }
 
+    /// Whether `key` starts with `prefix`.
     static func hasPrefix(_ key: [UInt8], _ prefix: [UInt8]) -> Bool {
-        key.count >= prefix.count && key[0..<prefix.count].elementsEqual(prefix)
+        key.withUnsafeBytes { hasPrefix($0, prefix, count: prefix.count) }
     }
 
     /// Whether a key in place in the map starts with the first `count` bytes of `prefix`.

@@ -31,7 +31,7 @@ import Testing
         }
     }
 
-    @Test func aPrefixInPlaceIsComparedAsInAnArray() {
+    @Test func aPrefixIsComparedByteForByte() {
         let prefix = StoreKeys.timelinePrefix(Self.line)
         let keys: [[UInt8]] = [
             StoreKeys.timeline(Self.line, Self.date), prefix, Array(prefix.dropLast()), [],
@@ -39,8 +39,9 @@ import Testing
         ]
         for key in keys {
             for count in [0, 1, prefix.count - 1, prefix.count] {
-                let inPlace = key.withUnsafeBytes { StoreKeys.hasPrefix($0, prefix, count: count) }
-                #expect(inPlace == StoreKeys.hasPrefix(key, Array(prefix.prefix(count))), "\(key) \(count)")
+                let expected = key.count >= count && key.prefix(count).elementsEqual(prefix.prefix(count))
+                #expect(key.withUnsafeBytes { StoreKeys.hasPrefix($0, prefix, count: count) } == expected, "\(key) \(count)")
+                #expect(StoreKeys.hasPrefix(key, Array(prefix.prefix(count))) == expected, "\(key) \(count)")
             }
             // A count beyond the prefix's own bytes matches nothing.
             #expect(!key.withUnsafeBytes { StoreKeys.hasPrefix($0, prefix, count: prefix.count + 1) })
