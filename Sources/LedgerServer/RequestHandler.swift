@@ -112,12 +112,14 @@ struct RequestHandler {
         return .keepReading
     }
 
-    /// Runs a store read on the read pool, turning a store failure into its error line.
-    private func read(for user: ReadScheduler.User, cost: ReadCost, _ body: @escaping @Sendable () throws -> [UInt8]) async -> [UInt8] {
+    /// Runs a store read on the read pool, turning a store failure into its error line. The answer
+    /// is copied into the buffer the socket is written from there too: a whole ledger's answer is
+    /// a megabyte or more, not to be copied on the connection's event loop.
+    private func read(for user: ReadScheduler.User, cost: ReadCost, _ body: @escaping @Sendable () throws -> [UInt8]) async -> ByteBuffer {
         do {
-            return try await reads.run(for: user, cost: cost, body)
+            return try await reads.run(for: user, cost: cost) { ByteBuffer(bytes: try body()) }
         } catch {
-            return failedRead(error).line
+            return ByteBuffer(bytes: failedRead(error).line)
         }
     }
 
@@ -309,6 +311,10 @@ struct RequestHandler {
     }
 
     private func write(_ bytes: [UInt8], _ outbound: Outbound) async throws {
-        try await outbound.write(.bytes(ByteBuffer(bytes: bytes)))
+        try await write(ByteBuffer(bytes: bytes), outbound)
+    }
+
+    private func write(_ buffer: ByteBuffer, _ outbound: Outbound) async throws {
+        try await outbound.write(.bytes(buffer))
     }
 }
