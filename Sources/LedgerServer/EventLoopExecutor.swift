@@ -4,15 +4,15 @@ import NIOCore
 ///
 /// A request's bytes arrive on the loop and its answer is written there; a task on Swift's
 /// cooperative pool would wake a pool thread to read each request and wake the loop again to
-/// write each answer. On a machine whose cores sleep between requests each such wake-up costs
-/// about a tenth of a millisecond, so a `ping` took 0.5 ms when requests came 5 ms apart against
-/// 0.1 ms back to back. With its task here, a connection wakes another thread only for what runs
-/// elsewhere: its store reads (`ReadScheduler`) and its appends (`AppendWriter`).
+/// write each answer, and on a machine whose cores sleep between requests each wake-up costs a
+/// tenth of a millisecond or more. With its task here, a connection wakes another thread only for
+/// what runs elsewhere: its store reads (`ReadScheduler`) and its appends (`AppendWriter`).
 ///
-/// Nothing long runs on the task itself: a request line is parsed here only when it is short,
-/// and an append's events are decoded on the cooperative pool (`RequestHandler`), so one client's
-/// work never holds up the other connections of its loop. NIO 2.101 has no task executor of its
-/// own for a loop; this is the few lines that make one.
+/// Nothing long runs on the loop: a request line longer than `RequestHandler.longRequest` (a
+/// batch of events) is parsed, checked and answered on the cooperative pool, and a read's answer
+/// is encoded on its read thread, so one client's work does not hold up the other connections of
+/// its loop. NIO 2.101 has no task executor of its own for a loop; this is the few lines that
+/// make one.
 final class EventLoopExecutor: TaskExecutor {
     private let loop: any EventLoop
 

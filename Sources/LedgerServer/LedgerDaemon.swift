@@ -85,8 +85,8 @@ public final class LedgerDaemon: Service, Sendable {
                     for try await accepted in inbound {
                         guard let connection = accepted else { continue }
                         // On its channel's loop: see EventLoopExecutor.
-                        let loop = EventLoopExecutor(connection.channel.channel.eventLoop)
-                        group.addTask(executorPreference: loop) { await self.serve(connection, handler) }
+                        let executor = EventLoopExecutor(connection.channel.channel.eventLoop)
+                        group.addTask(executorPreference: executor) { await self.serve(connection, handler) }
                     }
                 }
             }
