@@ -19,6 +19,11 @@ public final class LedgerConnection {
     private let descriptor: Int32
     private var buffer: [UInt8] = []
     private var start = 0
+    /// Where the search for the next newline resumes: the bytes from `start` up to it hold none.
+    /// A long answer comes in many reads, and each is searched once.
+    private var searched = 0
+    /// What each read is received into, allocated once.
+    private var chunk = [UInt8](repeating: 0, count: 1 << 16)
     /// The socket path connected to.
     public let path: String
 
@@ -157,16 +162,18 @@ public final class LedgerConnection {
 
     private func readLine() throws(ClientError) -> [UInt8]? {
         while true {
-            if let newline = buffer[start...].firstIndex(of: UInt8(ascii: "\n")) {
+            if let newline = buffer[searched...].firstIndex(of: UInt8(ascii: "\n")) {
                 let line = Array(buffer[start..<newline])
                 start = newline + 1
+                searched = start
                 if start > 1 << 16 {
                     buffer.removeFirst(start)
                     start = 0
+                    searched = 0
                 }
                 return line
             }
-            var chunk = [UInt8](repeating: 0, count: 1 << 16)
+            searched = buffer.count
             let count = chunk.withUnsafeMutableBytes { raw in recv(descriptor, raw.baseAddress, raw.count, 0) }
             if count < 0 {
                 if errno == EINTR { continue }
