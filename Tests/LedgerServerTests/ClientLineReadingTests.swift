@@ -17,10 +17,13 @@ import Glibc
         let directory = try TemporaryDirectory("ledger-client")
         let path = directory.appending("answers.sock")
         let listener = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        #expect(listener >= 0)
+        try #require(listener >= 0)
         let bound = try UnixSocketAddress.with(path: path) { address, length in bind(listener, address, length) }
-        #expect(bound == 0)
-        #expect(listen(listener, 1) == 0)
+        // A socket that does not listen would leave the writer below waiting in `accept` for good.
+        guard bound == 0, listen(listener, 1) == 0 else {
+            close(listener)
+            throw DaemonFailure(message: "cannot listen on \(path): \(String(cString: strerror(errno)))")
+        }
         let done = DispatchSemaphore(value: 0)
         DispatchQueue.global().async {
             let connection = accept(listener, nil, nil)
