@@ -8,10 +8,8 @@ import Synchronization
 /// free it commits everything queued in one LMDB transaction (group commit), so many clients
 /// share one fsync. A request is answered only after its transaction is durably committed.
 public final class AppendWriter: Sendable {
-    private typealias Reply = CheckedContinuation<Result<AppendReport, ProtocolError>, Never>
-
     private struct State {
-        var queue: [(batch: [PendingEvent], reply: Reply)] = []
+        var queue: [(batch: [PendingEvent], reply: AppendTicket)] = []
         var heartbeats: [CheckedContinuation<Void, Never>] = []
         var draining = false
     }
@@ -38,13 +36,21 @@ public final class AppendWriter: Sendable {
 
     /// Appends one batch atomically, returning once it is durably committed (or refused).
     public func append(_ batch: [PendingEvent]) async -> Result<AppendReport, ProtocolError> {
-        await withCheckedContinuation { (reply: Reply) in
-            let start = state.withLock { state -> Bool in
-                state.queue.append((batch, reply))
-                return startDraining(&state)
-            }
-            if start { queue.async { self.drain() } }
+        await submit(batch).result
+    }
+
+    /// Hands one batch to the writer, behind every batch handed over before it, and returns at
+    /// once: its ticket gives the outcome once the batch is durably committed (or refused). A
+    /// connection that pipelines appends hands over the next while this one is being committed,
+    /// so that the two can share a commit.
+    public func submit(_ batch: [PendingEvent]) -> AppendTicket {
+        let ticket = AppendTicket()
+        let start = state.withLock { state -> Bool in
+            state.queue.append((batch, ticket))
+            return startDraining(&state)
         }
+        if start { queue.async { self.drain() } }
+        return ticket
     }
 
     /// Returns once the writer has gone round its loop: proof of life for the watchdog.
@@ -82,7 +88,7 @@ public final class AppendWriter: Sendable {
         }
     }
 
-    private func commit(_ work: [(batch: [PendingEvent], reply: Reply)]) {
+    private func commit(_ work: [(batch: [PendingEvent], reply: AppendTicket)]) {
         do {
             let results = try log.appendGroup(work.map(\.batch), now: clock())
             commits.add(1, ordering: .relaxed)
@@ -97,11 +103,11 @@ public final class AppendWriter: Sendable {
             // must find them in an export or a subscription it starts the moment the answer arrives.
             if appended > 0 { feed.publish(head: head) }
             for (item, result) in zip(work, results) {
-                item.reply.resume(returning: result.mapError { ProtocolError($0) })
+                item.reply.settle(result.mapError { ProtocolError($0) })
             }
         } catch let error as StoreError {
             guard error.code == .storageFull, work.count > 1 else {
-                for item in work { item.reply.resume(returning: .failure(ProtocolError(error))) }
+                for item in work { item.reply.settle(.failure(ProtocolError(error))) }
                 return
             }
             // A batch too big for the room left must not cost the batches that happened to share
@@ -109,8 +115,49 @@ public final class AppendWriter: Sendable {
             for item in work { commit([item]) }
         } catch {
             for item in work {
-                item.reply.resume(returning: .failure(ProtocolError(.internal, "append failed: \(error)")))
+                item.reply.settle(.failure(ProtocolError(.internal, "append failed: \(error)")))
             }
         }
+    }
+}
+
+/// The outcome of a batch handed to the writer, to be awaited once or more.
+public final class AppendTicket: Sendable {
+    private enum State {
+        case waiting([CheckedContinuation<Result<AppendReport, ProtocolError>, Never>])
+        case settled(Result<AppendReport, ProtocolError>)
+    }
+
+    private let state = Mutex(State.waiting([]))
+
+    init() {}
+
+    /// The outcome, once the batch is durably committed or refused.
+    public var result: Result<AppendReport, ProtocolError> {
+        get async {
+            await withCheckedContinuation { continuation in
+                let settled = state.withLock { state -> Result<AppendReport, ProtocolError>? in
+                    switch state {
+                    case .settled(let result):
+                        return result
+                    case .waiting(var waiters):
+                        waiters.append(continuation)
+                        state = .waiting(waiters)
+                        return nil
+                    }
+                }
+                if let settled { continuation.resume(returning: settled) }
+            }
+        }
+    }
+
+    /// Gives the outcome to whoever waits for it, now or later.
+    func settle(_ result: Result<AppendReport, ProtocolError>) {
+        let waiters = state.withLock { state -> [CheckedContinuation<Result<AppendReport, ProtocolError>, Never>] in
+            guard case .waiting(let waiters) = state else { return [] }
+            state = .settled(result)
+            return waiters
+        }
+        for waiter in waiters { waiter.resume(returning: result) }
     }
 }

@@ -86,7 +86,7 @@ public final class LedgerDaemon: Service, Sendable {
                         guard let connection = accepted else { continue }
                         // On its channel's loop: see EventLoopExecutor.
                         let executor = EventLoopExecutor(connection.channel.channel.eventLoop)
-                        group.addTask(executorPreference: executor) { await self.serve(connection, handler) }
+                        group.addTask(executorPreference: executor) { await self.serve(connection, handler, on: executor) }
                     }
                 }
             }
@@ -166,13 +166,22 @@ public final class LedgerDaemon: Service, Sendable {
         }
     }
 
-    private func serve(_ connection: Connection, _ handler: RequestHandler) async {
+    private func serve(_ connection: Connection, _ handler: RequestHandler, on executor: EventLoopExecutor) async {
         do {
             try await connection.channel.executeThenClose { inbound, outbound in
-                for try await frame in inbound {
-                    let next = try await handler.respond(to: frame, from: connection, outbound: outbound)
-                    if next == .close { return }
+                var appends = PipelinedAppends(executor: executor)
+                do {
+                    for try await frame in inbound {
+                        let next = try await handler.respond(to: frame, from: connection, outbound: outbound, appends: &appends)
+                        if next == .close { break }
+                    }
+                } catch {
+                    // Appends handed to the writer are committed whatever happens to the
+                    // connection; they are answered if it still takes answers.
+                    await appends.settle()
+                    throw error
                 }
+                await appends.settle()
             }
         } catch {
             logger.debug("connection ended", metadata: ["error": "\(error)"])

@@ -42,48 +42,93 @@ struct RequestHandler {
         if case .line(let line) = frame { line.readableBytes > longRequest } else { false }
     }
 
+    /// What a request line comes to before it is answered.
+    private enum Prepared {
+        /// An append this connection may make, handed to the writer.
+        case appending(AppendTicket)
+        /// A request to answer here.
+        case request(Request)
+        /// The answer, already known (a request that could not be read, or a refused append).
+        case answer(Response)
+    }
+
     /// Answers one frame, then marks the answer complete.
-    func respond(to frame: RequestFrame, from connection: Connection, outbound: Outbound) async throws -> Next {
-        let next: Next
+    ///
+    /// An append this connection may make is handed to the writer and answered by `appends` once
+    /// it is committed, while the connection reads on: a client that pipelines its appends has
+    /// the next one decoded and queued behind the one being committed, and the two may share a
+    /// commit. Anything else is answered once every append before it has been, so that answers
+    /// keep the order of their requests, and a read sees the appends sent before it.
+    func respond(
+        to frame: RequestFrame, from connection: Connection, outbound: Outbound, appends: inout PipelinedAppends
+    ) async throws -> Next {
+        let prepared: Prepared
         if Self.isLong(frame) {
-            next = try await withTaskExecutorPreference(globalConcurrentExecutor) {
-                try await answer(frame, connection, outbound)
-            }
+            prepared = await withTaskExecutorPreference(globalConcurrentExecutor) { await prepare(frame, connection) }
         } else {
-            next = try await answer(frame, connection, outbound)
+            prepared = await prepare(frame, connection)
         }
+        let request: Request
+        switch prepared {
+        case .appending(let ticket):
+            await appends.answer(ticket) { [self] result in
+                do {
+                    try await send(appendResponse(result), outbound)
+                    try await outbound.write(.answered)
+                } catch {
+                    logger.debug("append answered to a closed connection", metadata: ["error": "\(error)"])
+                }
+            }
+            return .keepReading
+        case .answer(let response):
+            await appends.settle()
+            try await send(response, outbound)
+            try await outbound.write(.answered)
+            return .keepReading
+        case .request(let read):
+            await appends.settle()
+            request = read
+        }
+        let next = try await answer(request, connection, outbound)
         if next == .keepReading { try await outbound.write(.answered) }
         return next
     }
 
-    private func answer(_ frame: RequestFrame, _ connection: Connection, _ outbound: Outbound) async throws -> Next {
+    /// Reads a request line; an append this connection may make is decoded, checked for shape
+    /// and handed to the writer.
+    private func prepare(_ frame: RequestFrame, _ connection: Connection) async -> Prepared {
         let request: Request
         do {
             request = try decode(frame)
         } catch {
-            try await send(.error(error), outbound)
-            return .keepReading
+            return .answer(.error(error))
         }
-        let peer = connection.peer
-        let user = peer?.uid
-        if request.writes && !connection.mayWrite {
+        guard request.writes else { return .request(request) }
+        if !connection.mayWrite {
+            let peer = connection.peer
             logger.notice("append refused", metadata: [
                 "uid": "\(peer?.uid ?? 0)", "user": "\(peer.flatMap { PeerCredentials.userName($0.uid) } ?? "?")",
                 "pid": "\(peer?.pid ?? 0)",
             ])
-            try await send(.error(ProtocolError(
+            return .answer(.error(ProtocolError(
                 .forbidden,
                 "appending needs root, the daemon's own user or membership of the writers group; this connection may only read"
-            )), outbound)
-            return .keepReading
+            )))
         }
-        if request.writes, let refusal = writesRefused {
-            try await send(.error(refusal), outbound)
-            return .keepReading
+        if let refusal = writesRefused { return .answer(.error(refusal)) }
+        guard case .append(let values) = request else { return .request(request) }
+        switch await Self.decode(values, today: SystemClock.now().londonDate) {
+        case .success(let pending): return .appending(writer.submit(pending))
+        case .failure(let error): return .answer(.error(ProtocolError(error)))
         }
+    }
+
+    private func answer(_ request: Request, _ connection: Connection, _ outbound: Outbound) async throws -> Next {
+        let user = connection.peer?.uid
         switch request {
-        case .append(let values):
-            try await send(append(values), outbound)
+        case .append:
+            // Appends are handed to the writer by `prepare`.
+            try await send(.error(ProtocolError(.internal, "an append reached the readers")), outbound)
         case .at(let date, let department, let knownAt, let knownAtText):
             let cost: ReadCost = department == nil ? .expensive(.wholeLedgerAt) : .cheap
             try await write(read(for: user, cost: cost) { [log] in
@@ -166,13 +211,9 @@ struct RequestHandler {
         }
     }
 
-    private func append(_ values: [JSONValue]) async -> Response {
-        let pending: [PendingEvent]
-        switch await Self.decode(values, today: SystemClock.now().londonDate) {
-        case .success(let decoded): pending = decoded
-        case .failure(let error): return .error(ProtocolError(error))
-        }
-        switch await writer.append(pending) {
+    /// The answer to an append, once the writer has committed or refused it.
+    private func appendResponse(_ result: Result<AppendReport, ProtocolError>) -> Response {
+        switch result {
         case .success(let report):
             statistics.appendAcknowledged()
             return .appended(report)

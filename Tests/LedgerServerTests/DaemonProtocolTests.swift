@@ -154,6 +154,49 @@ import Testing
         #expect(daemon.stop() == 0)
     }
 
+    /// Appends sent without waiting are handed to the writer while the one before commits: each
+    /// must still be checked against everything sent before it, answered in its turn, and seen by
+    /// a read sent after it.
+    @Test func pipelinedAppendsAreCommittedAndAnsweredInOrder() throws {
+        let daemon = try DaemonProcess()
+        let client = try daemon.connect()
+        func append(_ event: String) -> String { #"{"op":"append","events":["# + event + "]}\n" }
+        let rounds = 150, refusedAfter = 75
+        var text = ""
+        for round in 0..<rounds {
+            // Each funding needs the announcement sent just before it to be committed first.
+            text += append(Events.announced("line-\(round)"))
+            text += append(Events.event("funded", "line-\(round)", on: "2025-02-01", "\"amount_pence\":\(round + 1)"))
+            if round == refusedAfter {
+                text += append(Events.event("funded", "nowhere", on: "2025-02-01", #""amount_pence":1"#))
+            }
+        }
+        text += #"{"op":"stats"}"# + "\n"
+        try client.send(raw: Array(text.utf8))
+        var seq: UInt64 = 0
+        for round in 0..<rounds {
+            for _ in 0..<2 {
+                seq += 1
+                guard case .appended(let report)? = try client.receive() else {
+                    Issue.record("round \(round): an append was not acknowledged in its turn")
+                    return
+                }
+                #expect(report.firstSeq == seq, "round \(round)")
+            }
+            if round == refusedAfter {
+                #expect(try client.receive()?.refusal?.code == "unknown_line")
+            }
+        }
+        guard case .stats(let stats)? = try client.receive() else {
+            Issue.record("stats was not answered last")
+            return
+        }
+        #expect(stats.events == 2 * rounds)
+        // 1 + 2 + … + 150 pence: every funding stored once, none from the refused append.
+        #expect(try client.at(date: try #require(CivilDate(year: 2025, month: 3, day: 1))).funded == Pence(Int64(rounds * (rounds + 1) / 2)))
+        #expect(daemon.stop() == 0)
+    }
+
     @Test func sixteenConcurrentWritersEachAcknowledgedEventIsStoredOnce() async throws {
         let daemon = try DaemonProcess()
         let setup = try daemon.connect()

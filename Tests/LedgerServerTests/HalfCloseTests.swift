@@ -51,6 +51,22 @@ import Glibc
         #expect(daemon.stop() == 0)
     }
 
+    @Test func pipelinedAppendsBeforeAHalfCloseAreAllAnswered() throws {
+        let daemon = try DaemonProcess()
+        for round in 0..<10 {
+            let line = "line-\(round)"
+            let requests = [
+                Events.announced(line),
+                Events.event("funded", line, on: "2025-02-01", #""amount_pence":7"#),
+                Events.event("funded", line, on: "2025-02-02", #""amount_pence":8"#),
+            ].map { #"{"op":"append","events":["# + $0 + "]}" }
+            let answers = try Self.halfClosedExchange(daemon.socket, requests.joined(separator: "\n"))
+            #expect(answers.count == 3, "round \(round)")
+            #expect(answers.allSatisfy { $0.hasPrefix(#"{"ok":true,"#) }, "round \(round): \(answers)")
+        }
+        #expect(daemon.stop() == 0)
+    }
+
     @Test func pipelinedRequestsAndALastLineWithoutNewlineAreAllAnswered() async throws {
         let daemon = try await Self.loadedDaemon()
         let requests = [#"{"op":"ping"}"#, #"{"op":"history","line":"hillsborough-law"}"#, #"{"op":"nonsense"}"#, #"{"op":"ping"}"#]
