@@ -3,6 +3,8 @@ import LedgerCore
 /// What the benchmark measures, with its unit, which way is better, and the target the ledger is held to.
 enum Measure: String, CaseIterable {
     case ingestBatched = "ingest_batched"
+    case ingestPipelined = "ingest_pipelined"
+    case writtenPipelined = "written_per_event_pipelined"
     case ingestSingles = "ingest_singles"
     case ingestSinglesBackdated = "ingest_singles_backdated"
     case atWholeP50 = "at_whole_p50"
@@ -34,6 +36,8 @@ enum Measure: String, CaseIterable {
     var label: String {
         switch self {
         case .ingestBatched: "append through the socket, batches of 1000"
+        case .ingestPipelined: "the same batches, 8 requests in flight on one connection (SQLite: the same batches)"
+        case .writtenPipelined: "bytes written to storage per event, 8 batches in flight (SQLite: the same batches)"
         case .ingestSingles: "append single events, 16 connections at once"
         case .ingestSinglesBackdated: "append single events backdated to their line's start, 16 connections on 16 lines"
         case .atWholeP50: "`at`, whole ledger, p50"
@@ -60,8 +64,8 @@ enum Measure: String, CaseIterable {
 
     var unit: Unit {
         switch self {
-        case .ingestBatched, .ingestSingles, .ingestSinglesBackdated, .lineOldestFirst, .lineNewestFirst: .eventsPerSecond
-        case .peakMemory, .peakAnonymousMemory, .bytesPerEvent, .writtenBatched, .writtenSingles, .writtenSinglesBackdated,
+        case .ingestBatched, .ingestPipelined, .ingestSingles, .ingestSinglesBackdated, .lineOldestFirst, .lineNewestFirst: .eventsPerSecond
+        case .peakMemory, .peakAnonymousMemory, .bytesPerEvent, .writtenBatched, .writtenPipelined, .writtenSingles, .writtenSinglesBackdated,
             .writtenLineOldestFirst, .writtenLineNewestFirst:
             .bytes
         default: .seconds

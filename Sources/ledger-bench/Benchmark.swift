@@ -73,10 +73,11 @@ struct Benchmark {
         }
         report.add(.ingestBatched, ledger: median(ledgerSegments), sqlite: median(sqliteSegments))
         try baseline.checkpoint()
-        if let load = written.sinceStart() {
-            let events = Double(options.events)
-            report.add(.writtenBatched, ledger: Double(load.ledger) / events, sqlite: Double(load.sqlite) / events)
+        let sqliteWritten = written.sinceStart().map { Double($0.sqlite) / Double(options.events) }
+        if let load = written.sinceStart(), let sqliteWritten {
+            report.add(.writtenBatched, ledger: Double(load.ledger) / Double(options.events), sqlite: sqliteWritten)
         }
+        try measurePipelined(segment: segment, sqliteRate: median(sqliteSegments), sqliteWritten: sqliteWritten, baseline: baseline, into: &report)
 
         progress("single-event appends from \(options.connections) connections, dated today and at their line's start")
         let backdatedLines = try lineStarts(client)
@@ -178,6 +179,71 @@ struct Benchmark {
 
         try measureLineOrder(into: &report)
         return report
+    }
+
+    /// Requests a pipelining client keeps in flight on its one connection.
+    static let pipelinedWindow = 8
+
+    /// The same batches as the load, into a fresh `ledgerd` from one connection that sends each
+    /// without waiting for the answers to the `pipelinedWindow` before it, as a loader that
+    /// pipelines does: the daemon decodes the next while the writer commits, and commits
+    /// together the batches it finds queued. SQLite has one writer and no such overlap; its
+    /// figures beside these are the load's, for the same batches.
+    private func measurePipelined(
+        segment: Int, sqliteRate: Double, sqliteWritten: Double?, baseline: SQLiteBaseline, into report: inout BenchReport
+    ) throws {
+        progress("the same \(options.events) events again, \(Self.pipelinedWindow) requests in flight on one connection")
+        let directory = scratch + "/pipelined"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let daemon = DaemonProcess.benchmarked(stateDirectory: directory + "/ledger", scratch: directory)
+        try daemon.start(within: .seconds(120))
+        let client = try daemon.connect(timeout: .seconds(600))
+        var workload = Workload(seed: options.seed, total: options.events)
+        // The load's batches exactly: cut at the same segment boundaries.
+        var requests: [(request: [UInt8], endsSegment: Bool)] = []
+        var remaining = options.events
+        var inSegment = 0
+        while remaining > 0 {
+            let batch = workload.next(min(1000, remaining, segment - inSegment))
+            remaining -= batch.count
+            inSegment += batch.count
+            let endsSegment = inSegment == segment || remaining == 0
+            requests.append((Request.append(batch).line, endsSegment))
+            if endsSegment { inSegment = 0 }
+        }
+        let written = WrittenBytes(daemon: daemon.pid)
+        var rates: [Double] = []
+        var sent = 0
+        var answered = 0
+        var segmentEvents = 0
+        var segmentStart = monotonicSeconds()
+        while answered < requests.count {
+            while sent < requests.count && sent - answered < Self.pipelinedWindow {
+                try client.send(raw: requests[sent].request)
+                sent += 1
+            }
+            guard let line = try client.receiveLine() else { throw ClientError.broken("ledgerd closed the connection") }
+            guard case .appended(let appended)? = try? ResponseDecoder.decode(line: line) else {
+                throw ClientError.broken("a pipelined append was not acknowledged: \(String(decoding: line.prefix(200), as: UTF8.self))")
+            }
+            segmentEvents += appended.appended
+            if requests[answered].endsSegment {
+                let now = monotonicSeconds()
+                rates.append(Double(segmentEvents) / (now - segmentStart))
+                (segmentStart, segmentEvents) = (now, 0)
+            }
+            answered += 1
+        }
+        report.add(.ingestPipelined, ledger: median(rates), sqlite: sqliteRate)
+        if let load = written.sinceStart(), let sqliteWritten {
+            report.add(.writtenPipelined, ledger: Double(load.ledger) / Double(options.events), sqlite: sqliteWritten)
+        }
+        for date in dates.prefix(2) {
+            let answer = try Self.exchange(Request.at(date: date, department: nil, knownAt: nil, knownAtText: nil).line, on: client)
+            report.agreement.compare(Self.totals(answer), try baseline.at(date, department: nil, knownAtMillis: nil), date: date, department: nil)
+        }
+        try daemon.stopCleanly()
     }
 
     /// One line with `--line-events` funding events on as many days, appended in batches of 1000

@@ -256,6 +256,8 @@ struct CommandFailure: Error {
             "| peak RSS of ledgerd (VmHWM, with the store's mapped pages) |", "| peak anonymous RSS of ledgerd (heap, sampled) |",
             "| store bytes per event |", "| append single events backdated to their line's start, 16 connections on 16 lines |",
             "| bytes written to storage per event, batches of 1000 (/proc io write_bytes) |",
+            "| the same batches, 8 requests in flight on one connection (SQLite: the same batches) |",
+            "| bytes written to storage per event, 8 batches in flight (SQLite: the same batches) |",
             "| bytes written to storage per event, single backdated events |",
             "| one line's funding events, batches of 1000, oldest first |",
             "| one line's funding events, batches of 1000, newest first (each dated before the last) |",
@@ -263,9 +265,9 @@ struct CommandFailure: Error {
         ] {
             #expect(result.output.contains(label), "missing \(label)")
         }
-        // 4 dates × (whole ledger, one department, known-at), and the long line's two orders at 2
-        // dates each, each compared department by department.
-        #expect(result.output.contains("answers agree: 16 `at` answers"))
+        // 4 dates × (whole ledger, one department, known-at), the pipelined load at 2 dates, and
+        // the long line's two orders at 2 dates each, each compared department by department.
+        #expect(result.output.contains("answers agree: 18 `at` answers"))
     }
 
     @Test func jsonCarriesTheSameFiguresForMachines() async throws {
@@ -275,11 +277,11 @@ struct CommandFailure: Error {
         #expect(report["stored_events"]?.integerValue == 3064)
         let agreement = try #require(report["agreement"]?.objectValue)
         #expect(agreement["agree"]?.boolValue == true)
-        #expect(agreement["compared"]?.integerValue == 16)
+        #expect(agreement["compared"]?.integerValue == 18)
         let figures = try #require(report["figures"]?.arrayValue).compactMap(\.objectValue)
         let measures = figures.compactMap { $0["measure"]?.stringValue }
         #expect(measures == [
-            "ingest_batched", "written_per_event_batched", "ingest_singles", "written_per_event_singles", "ingest_singles_backdated",
+            "ingest_batched", "written_per_event_batched", "ingest_pipelined", "written_per_event_pipelined", "ingest_singles", "written_per_event_singles", "ingest_singles_backdated",
             "written_per_event_singles_backdated", "at_whole_p50", "at_whole_p99", "at_department_p50", "at_department_p99",
             "at_known_at_p50", "at_known_at_p99", "ping_p50", "peak_rss", "peak_anonymous_rss", "start_to_ready", "rebuild",
             "bytes_per_event", "ingest_line_oldest_first", "written_per_event_line_oldest_first", "ingest_line_newest_first",
