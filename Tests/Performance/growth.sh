@@ -4,7 +4,7 @@
 #
 #   bash Tests/Performance/growth.sh                       # 10,000, 100,000 and 1,000,000 events
 #   bash Tests/Performance/growth.sh --sizes 10000000 --runs 1 -- --queries 20
-#                                                          # 10 million: about 30 minutes on 2 cores,
+#                                                          # 10 million: about 40 minutes on 2 cores,
 #                                                          # and 20 GiB free under $TMPDIR for both stores
 #   bash Tests/Performance/growth.sh --sizes 3000 --runs 1 -- --queries 4 --singles 32
 #
