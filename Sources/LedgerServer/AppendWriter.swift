@@ -34,11 +34,6 @@ public final class AppendWriter: Sendable {
     /// Transactions committed since start.
     public var commitCount: Int { commits.load(ordering: .relaxed) }
 
-    /// Appends one batch atomically, returning once it is durably committed (or refused).
-    public func append(_ batch: [PendingEvent]) async -> Result<AppendReport, ProtocolError> {
-        await submit(batch).result
-    }
-
     /// Hands one batch to the writer, behind every batch handed over before it, and returns at
     /// once: its ticket gives the outcome once the batch is durably committed (or refused). A
     /// connection that pipelines appends hands over the next while this one is being committed,

@@ -6,15 +6,16 @@ import LedgerCore
 /// keep the order of their requests.
 ///
 /// A client that pipelines its appends (sends the next before the answer to the last) thus has
-/// the next one decoded and queued behind the one being committed, and the writer commits the
-/// two together when it finds both queued: one sync for both, and the pages of the lines they
-/// share written once. A client that waits for each answer is served as before.
+/// the next ones decoded and queued behind the one being committed, and the writer commits
+/// together those it finds queued: one sync for them all, and the pages of the lines they share
+/// written once. A client that waits for each answer is served as before.
 struct PipelinedAppends {
     /// The most appends a connection may have handed to the writer and not yet answered: one
-    /// being committed and one queued behind it. Beyond it the connection reads no further
-    /// request until the oldest is answered, so a client pipelining without end holds at most
-    /// two decoded batches in the daemon, and its unread requests wait in its socket.
-    static let limit = 2
+    /// being committed and two queued behind it, which the writer then commits together. The
+    /// connection reads no further request until the oldest is answered, so a client pipelining
+    /// without end holds at most three decoded batches in the daemon, and its unread requests
+    /// wait in its socket.
+    static let limit = 3
 
     private let executor: any TaskExecutor
     /// The tasks answering the appends not yet answered, oldest first; each waits for the one
@@ -26,12 +27,17 @@ struct PipelinedAppends {
         self.executor = executor
     }
 
+    /// Returns once fewer than `limit` appends are unanswered: before the connection reads its
+    /// next request, which may be another append.
+    mutating func makeRoom() async {
+        while unanswered.count >= Self.limit { await unanswered.removeFirst().value }
+    }
+
     /// Has `write` give the outcome of `ticket` once it is known and every append before it is
-    /// answered; first waits, when `limit` appends are unanswered, for the oldest to be.
+    /// answered.
     mutating func answer(
         _ ticket: AppendTicket, with write: @escaping @Sendable (Result<AppendReport, ProtocolError>) async -> Void
-    ) async {
-        if unanswered.count >= Self.limit { await unanswered.removeFirst().value }
+    ) {
         let previous = unanswered.last
         unanswered.append(Task(executorPreference: executor) {
             let result = await ticket.result

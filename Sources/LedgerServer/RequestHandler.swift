@@ -56,12 +56,14 @@ struct RequestHandler {
     ///
     /// An append this connection may make is handed to the writer and answered by `appends` once
     /// it is committed, while the connection reads on: a client that pipelines its appends has
-    /// the next one decoded and queued behind the one being committed, and the two may share a
+    /// the next ones decoded and queued behind the one being committed, and those queued share a
     /// commit. Anything else is answered once every append before it has been, so that answers
     /// keep the order of their requests, and a read sees the appends sent before it.
     func respond(
         to frame: RequestFrame, from connection: Connection, outbound: Outbound, appends: inout PipelinedAppends
     ) async throws -> Next {
+        // Before the frame is read: it may be an append, to be decoded and handed to the writer.
+        await appends.makeRoom()
         let prepared: Prepared
         if Self.isLong(frame) {
             prepared = await withTaskExecutorPreference(globalConcurrentExecutor) { await prepare(frame, connection) }
@@ -71,7 +73,7 @@ struct RequestHandler {
         let request: Request
         switch prepared {
         case .appending(let ticket):
-            await appends.answer(ticket) { [self] result in
+            appends.answer(ticket) { [self] result in
                 do {
                     try await send(appendResponse(result), outbound)
                     try await outbound.write(.answered)

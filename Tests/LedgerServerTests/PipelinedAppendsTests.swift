@@ -20,7 +20,7 @@ import Testing
         let written = Mutex<[UInt64]>([])
         let first = AppendTicket(), second = AppendTicket()
         for ticket in [first, second] {
-            await appends.answer(ticket) { result in
+            appends.answer(ticket) { result in
                 if case .success(let report) = result, let seq = report.firstSeq { written.withLock { $0.append(seq) } }
             }
         }
@@ -34,27 +34,28 @@ import Testing
         try await group.shutdownGracefully()
     }
 
-    @Test func aThirdAppendWaitsUntilTheFirstIsAnswered() async throws {
+    @Test func noMoreThanTheLimitWaitUnanswered() async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         var appends = PipelinedAppends(executor: EventLoopExecutor(group.next()))
-        let tickets = (0..<3).map { _ in AppendTicket() }
-        await appends.answer(tickets[0]) { _ in }
-        await appends.answer(tickets[1]) { _ in }
-        let handedOver = Atomic<Bool>(false)
-        let third = Task { [appends] in
+        let tickets = (0...PipelinedAppends.limit).map { _ in AppendTicket() }
+        for ticket in tickets.dropLast() {
+            await appends.makeRoom()
+            appends.answer(ticket) { _ in }
+        }
+        let roomMade = Atomic<Bool>(false)
+        let next = Task { [appends] in
             var appends = appends
-            await appends.answer(tickets[2]) { _ in }
-            handedOver.store(true, ordering: .sequentiallyConsistent)
+            await appends.makeRoom()
+            roomMade.store(true, ordering: .sequentiallyConsistent)
         }
         try await Task.sleep(for: .milliseconds(100))
-        let early = handedOver.load(ordering: .sequentiallyConsistent)
-        #expect(!early, "a third append was taken while two were unanswered")
+        let early = roomMade.load(ordering: .sequentiallyConsistent)
+        #expect(!early, "room was made while \(PipelinedAppends.limit) appends were unanswered")
         tickets[0].settle(Self.report(1))
-        await third.value
-        let taken = handedOver.load(ordering: .sequentiallyConsistent)
-        #expect(taken)
-        tickets[1].settle(Self.report(2))
-        tickets[2].settle(Self.report(3))
+        await next.value
+        let made = roomMade.load(ordering: .sequentiallyConsistent)
+        #expect(made)
+        for (index, ticket) in tickets.enumerated().dropFirst() { ticket.settle(Self.report(UInt64(index + 1))) }
         await appends.settle()
         try await group.shutdownGracefully()
     }
