@@ -37,7 +37,7 @@ public final class AppendWriter: Sendable {
     /// Hands one batch to the writer, behind every batch handed over before it, and returns at
     /// once: its ticket gives the outcome once the batch is durably committed (or refused). A
     /// connection that pipelines appends hands over the next while this one is being committed,
-    /// so that the two can share a commit.
+    /// so that those queued can share a commit.
     public func submit(_ batch: [PendingEvent]) -> AppendTicket {
         let ticket = AppendTicket()
         let start = state.withLock { state -> Bool in

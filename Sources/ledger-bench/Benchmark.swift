@@ -39,33 +39,29 @@ struct Benchmark {
         try daemon.start(within: .seconds(120))
         let client = try daemon.connect(timeout: .seconds(600))
         let anonymousMemory = AnonymousMemorySampler(pid: daemon.pid)
-        var workload = Workload(seed: options.seed, total: options.events)
-        let segment = max(1, (options.events + options.runs - 1) / options.runs)
+        var batches = LoadBatches(options: options)
         var ledgerSegments: [Double] = []
         var sqliteSegments: [Double] = []
         var ledgerSeconds = 0.0
         var sqliteSeconds = 0.0
         var inSegment = 0
-        var remaining = options.events
         var knownAt: Timestamp?
         let written = WrittenBytes(daemon: daemon.pid)
         progress("loading \(options.events) events in batches of 1000")
-        while remaining > 0 {
-            let batch = workload.next(min(1000, remaining, segment - inSegment))
-            remaining -= batch.count
+        while let (batch, endsSegment) = batches.next() {
             inSegment += batch.count
             let request = Request.append(batch).line
             ledgerSeconds += try measure { try Self.exchange(request, on: client) }
             let recorded = SystemClock.now().millisecondsSinceEpoch
             sqliteSeconds += try measure { try baseline.ingest(batch, recordedMillis: recorded) }
-            if knownAt == nil && remaining <= options.events / 2 {
+            if knownAt == nil && batches.remaining <= options.events / 2 {
                 // Halfway through the load: every batch so far is recorded by this instant on both
                 // sides, and none after it, so `--known-at` folds away half of what the ledger knows.
                 usleep(2000)
                 knownAt = SystemClock.now()
                 usleep(2000)
             }
-            if inSegment == segment || remaining == 0 {
+            if endsSegment {
                 ledgerSegments.append(Double(inSegment) / ledgerSeconds)
                 sqliteSegments.append(Double(inSegment) / sqliteSeconds)
                 (ledgerSeconds, sqliteSeconds, inSegment) = (0, 0, 0)
@@ -73,11 +69,12 @@ struct Benchmark {
         }
         report.add(.ingestBatched, ledger: median(ledgerSegments), sqlite: median(sqliteSegments))
         try baseline.checkpoint()
-        let sqliteWritten = written.sinceStart().map { Double($0.sqlite) / Double(options.events) }
-        if let load = written.sinceStart(), let sqliteWritten {
+        let load = written.sinceStart()
+        let sqliteWritten = load.map { Double($0.sqlite) / Double(options.events) }
+        if let load, let sqliteWritten {
             report.add(.writtenBatched, ledger: Double(load.ledger) / Double(options.events), sqlite: sqliteWritten)
         }
-        try measurePipelined(segment: segment, sqliteRate: median(sqliteSegments), sqliteWritten: sqliteWritten, baseline: baseline, into: &report)
+        try measurePipelined(sqliteRate: median(sqliteSegments), sqliteWritten: sqliteWritten, baseline: baseline, into: &report)
 
         progress("single-event appends from \(options.connections) connections, dated today and at their line's start")
         let backdatedLines = try lineStarts(client)
@@ -181,6 +178,33 @@ struct Benchmark {
         return report
     }
 
+    /// The load's batches, made from the workload as they are asked for: up to 1000 events each,
+    /// cut at every fifth of the load (a `--runs`th) so that each fifth is timed on its own.
+    struct LoadBatches {
+        private var workload: Workload
+        private let segment: Int
+        private var inSegment = 0
+        /// Events not yet handed out.
+        private(set) var remaining: Int
+
+        init(options: BenchOptions) {
+            workload = Workload(seed: options.seed, total: options.events)
+            segment = max(1, (options.events + options.runs - 1) / options.runs)
+            remaining = options.events
+        }
+
+        /// The next batch, and whether it ends a fifth of the load.
+        mutating func next() -> (events: [JSONValue], endsSegment: Bool)? {
+            guard remaining > 0 else { return nil }
+            let batch = workload.next(min(1000, remaining, segment - inSegment))
+            remaining -= batch.count
+            inSegment += batch.count
+            let endsSegment = inSegment == segment || remaining == 0
+            if endsSegment { inSegment = 0 }
+            return (batch, endsSegment)
+        }
+    }
+
     /// Requests a pipelining client keeps in flight on its one connection.
     static let pipelinedWindow = 8
 
@@ -190,7 +214,7 @@ struct Benchmark {
     /// together the batches it finds queued. SQLite has one writer and no such overlap; its
     /// figures beside these are the load's, for the same batches.
     private func measurePipelined(
-        segment: Int, sqliteRate: Double, sqliteWritten: Double?, baseline: SQLiteBaseline, into report: inout BenchReport
+        sqliteRate: Double, sqliteWritten: Double?, baseline: SQLiteBaseline, into report: inout BenchReport
     ) throws {
         progress("the same \(options.events) events again, \(Self.pipelinedWindow) requests in flight on one connection")
         let directory = scratch + "/pipelined"
@@ -199,41 +223,30 @@ struct Benchmark {
         let daemon = DaemonProcess.benchmarked(stateDirectory: directory + "/ledger", scratch: directory)
         try daemon.start(within: .seconds(120))
         let client = try daemon.connect(timeout: .seconds(600))
-        var workload = Workload(seed: options.seed, total: options.events)
-        // The load's batches exactly: cut at the same segment boundaries.
-        var requests: [(request: [UInt8], endsSegment: Bool)] = []
-        var remaining = options.events
-        var inSegment = 0
-        while remaining > 0 {
-            let batch = workload.next(min(1000, remaining, segment - inSegment))
-            remaining -= batch.count
-            inSegment += batch.count
-            let endsSegment = inSegment == segment || remaining == 0
-            requests.append((Request.append(batch).line, endsSegment))
-            if endsSegment { inSegment = 0 }
-        }
+        // Each batch is made as it is sent: while the client encodes one, the daemon has the
+        // others in flight to work on.
+        var batches = LoadBatches(options: options)
+        var inFlight: [Bool] = []  // whether each request sent and not yet answered ends a segment
         let written = WrittenBytes(daemon: daemon.pid)
         var rates: [Double] = []
-        var sent = 0
-        var answered = 0
         var segmentEvents = 0
         var segmentStart = monotonicSeconds()
-        while answered < requests.count {
-            while sent < requests.count && sent - answered < Self.pipelinedWindow {
-                try client.send(raw: requests[sent].request)
-                sent += 1
+        while true {
+            while inFlight.count < Self.pipelinedWindow, let (batch, endsSegment) = batches.next() {
+                try client.send(raw: Request.append(batch).line)
+                inFlight.append(endsSegment)
             }
+            guard !inFlight.isEmpty else { break }
             guard let line = try client.receiveLine() else { throw ClientError.broken("ledgerd closed the connection") }
             guard case .appended(let appended)? = try? ResponseDecoder.decode(line: line) else {
                 throw ClientError.broken("a pipelined append was not acknowledged: \(String(decoding: line.prefix(200), as: UTF8.self))")
             }
             segmentEvents += appended.appended
-            if requests[answered].endsSegment {
+            if inFlight.removeFirst() {
                 let now = monotonicSeconds()
                 rates.append(Double(segmentEvents) / (now - segmentStart))
                 (segmentStart, segmentEvents) = (now, 0)
             }
-            answered += 1
         }
         report.add(.ingestPipelined, ledger: median(rates), sqlite: sqliteRate)
         if let load = written.sinceStart(), let sqliteWritten {

@@ -281,8 +281,9 @@ struct CommandFailure: Error {
         let figures = try #require(report["figures"]?.arrayValue).compactMap(\.objectValue)
         let measures = figures.compactMap { $0["measure"]?.stringValue }
         #expect(measures == [
-            "ingest_batched", "written_per_event_batched", "ingest_pipelined", "written_per_event_pipelined", "ingest_singles", "written_per_event_singles", "ingest_singles_backdated",
-            "written_per_event_singles_backdated", "at_whole_p50", "at_whole_p99", "at_department_p50", "at_department_p99",
+            "ingest_batched", "written_per_event_batched", "ingest_pipelined", "written_per_event_pipelined", "ingest_singles",
+            "written_per_event_singles", "ingest_singles_backdated", "written_per_event_singles_backdated", "at_whole_p50",
+            "at_whole_p99", "at_department_p50", "at_department_p99",
             "at_known_at_p50", "at_known_at_p99", "ping_p50", "peak_rss", "peak_anonymous_rss", "start_to_ready", "rebuild",
             "bytes_per_event", "ingest_line_oldest_first", "written_per_event_line_oldest_first", "ingest_line_newest_first",
             "written_per_event_line_newest_first",
